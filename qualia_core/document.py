@@ -1,0 +1,81 @@
+"""The document model: a transcript as speaker turns, plus where it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """One speaker turn. `start`/`end` are seconds from the start of the meeting, or None when unknown."""
+
+    speaker: str | None
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(eq=False)
+class Document:
+    """A transcript. `content` is the raw text; `utterances` the parsed speaker turns.
+
+    Plain prose has utterances without speakers (one per paragraph). `metadata` holds at least
+    `source` (file name), `format` and `encoding`.
+    """
+
+    id: str
+    content: str
+    utterances: list[Utterance] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def speakers(self) -> list[str]:
+        """Speakers in order of first appearance."""
+        return list(dict.fromkeys(u.speaker for u in self.utterances if u.speaker))
+
+    @cached_property
+    def speech(self) -> str:
+        """The spoken text only (no labels, timestamps or cue ids), one utterance per line."""
+        return "\n".join(u.text for u in self.utterances)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of what analyses see (speakers, texts, times): the cache key of this document."""
+        h = hashlib.sha256()
+        for u in self.utterances:
+            h.update(f"{u.speaker}\x1f{u.start}\x1f{u.end}\x1f".encode())
+            h.update(u.text.encode("utf-8", "surrogatepass"))
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+    def with_utterances(self, utterances: Iterable[Utterance], **metadata: Any) -> "Document":
+        """A new document with other turns (cleaned, renamed speakers…) and the same raw content."""
+        return Document(self.id, self.content, list(utterances), {**self.metadata, **metadata})
+
+    def rename_speakers(self, mapping: dict[str, str]) -> "Document":
+        """A copy where each speaker in `mapping` is shown under its new name (pseudonymisation)."""
+        turns = [
+            Utterance(mapping.get(u.speaker, u.speaker) if u.speaker else u.speaker, u.text, u.start, u.end)
+            for u in self.utterances
+        ]
+        return self.with_utterances(turns, speaker_map=dict(mapping))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "metadata": dict(self.metadata),
+            "speakers": self.speakers,
+            "utterances": [u.to_dict() for u in self.utterances],
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(id={self.id!r}, format={self.metadata.get('format')!r}, "
+            f"utterances={len(self.utterances)}, speakers={len(self.speakers)})"
+        )

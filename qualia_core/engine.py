@@ -1,0 +1,167 @@
+"""QualiaCore: the orchestrator. It loads documents and runs plugins; it knows nothing about what they compute."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from . import formats, resolver
+from .cache import ResultCache, cache_key
+from .contract import PluginMetadata, PluginType
+from .discovery import Discovery, LoadFailure, LoadedPlugin, discover
+from .document import Document
+from .errors import PluginExecutionError, PluginNotFoundError, QualiaError
+from .results import analysis_result, visual_result
+
+log = logging.getLogger(__name__)
+
+REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
+DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+# A guard wraps each plugin call: guard(plugin_id, plugin_instance, call) -> result.
+Guard = Callable[[str, Any, Callable[[], Any]], Any]
+
+
+def _default_guard(data_dir: Path) -> Guard | None:
+    """The circuit breakers from ops/ when that package is present; the core works without it."""
+    try:
+        from ops.monitoring.circuit_breaker import guard_for_core
+    except ImportError:
+        return None
+    return guard_for_core(data_dir)
+
+
+class QualiaCore:
+    """Load transcripts and run plugins over them.
+
+    plugins_dir defaults to $QUALIA_PLUGINS_DIR or the repository's plugins/; data_dir (all mutable
+    state: document library, cache, outputs) to $QUALIA_DATA_DIR or ./data.
+    """
+
+    def __init__(self, plugins_dir: str | Path | None = None, data_dir: str | Path | None = None, *,
+                 max_document_bytes: int | None = None, entry_points: bool = True,
+                 guard: Guard | None | bool = True):
+        self.plugins_dir = Path(plugins_dir or os.environ.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
+        self.data_dir = Path(data_dir or os.environ.get("QUALIA_DATA_DIR") or "data").resolve()
+        self.max_document_bytes = int(max_document_bytes or os.environ.get("QUALIA_MAX_DOCUMENT_BYTES")
+                                      or DEFAULT_MAX_DOCUMENT_BYTES)
+        self.cache = ResultCache(self.data_dir / "cache")
+        self.outputs_dir = self.data_dir / "outputs"
+        self._entry_points = entry_points
+        self._discovery: Discovery | None = None
+        self._discover_lock = threading.Lock()
+        self.guard: Guard | None = _default_guard(self.data_dir) if guard is True else (guard or None)
+
+    # ----------------------------------------------------------------- plugins
+    def discover_plugins(self) -> dict[str, PluginMetadata]:
+        """(Re)load every plugin; returns id -> metadata. Failures are in `load_failures`."""
+        with self._discover_lock:
+            self._discovery = discover(self.plugins_dir, include_entry_points=self._entry_points)
+        return self.plugin_metadata()
+
+    @property
+    def _plugins(self) -> dict[str, LoadedPlugin]:
+        if self._discovery is None:
+            self.discover_plugins()
+        return self._discovery.plugins
+
+    @property
+    def load_failures(self) -> list[LoadFailure]:
+        """Plugins that could not be loaded, each with its folder or entry point and the reason."""
+        self._plugins  # noqa: B018 - discover on first use
+        return list(self._discovery.failures)
+
+    def plugin_metadata(self, plugin_type: PluginType | str | None = None) -> dict[str, PluginMetadata]:
+        wanted = PluginType(plugin_type) if isinstance(plugin_type, str) else plugin_type
+        return {pid: p.metadata for pid, p in sorted(self._plugins.items())
+                if wanted is None or p.metadata.type is wanted}
+
+    def get_plugin(self, plugin_id: str) -> LoadedPlugin:
+        plugins = self._plugins
+        if plugin_id not in plugins:
+            raise PluginNotFoundError(plugin_id, list(plugins))
+        return plugins[plugin_id]
+
+    def dependency_problems(self) -> list[str]:
+        return resolver.check_all(self.plugin_metadata())
+
+    # --------------------------------------------------------------- documents
+    def load_document(self, path: str | Path, doc_id: str | None = None) -> Document:
+        """Read a transcript file (.txt, .vtt, .srt, .docx). Raises DocumentError naming the file and why."""
+        return formats.load_path(path, doc_id=doc_id, max_bytes=self.max_document_bytes)
+
+    def add_document(self, doc_id: str, content: str) -> Document:
+        """A document from text already in memory, parsed the same way as a .txt file."""
+        return formats.parse_text(content, name=doc_id, doc_id=doc_id, fmt="txt")
+
+    # --------------------------------------------------------------- execution
+    def execute_plugin(self, plugin_id: str, document: Document, config: dict[str, Any] | None = None, *,
+                       dependency_configs: dict[str, dict[str, Any]] | None = None,
+                       use_cache: bool = True) -> dict[str, Any]:
+        """Run a plugin (and the plugins it requires, first) on a document; returns a JSON-ready dict.
+
+        `config` is validated against the plugin's declared parameters (ConfigError names each bad
+        one); `dependency_configs` maps a required plugin's id to its own config. Results are cached
+        by (document fingerprint, plugin id, plugin version, normalized config, upstream results).
+        """
+        target = self.get_plugin(plugin_id)
+        configs = dict(dependency_configs or {})
+        configs[plugin_id] = config
+        # Validate everything before running anything: a typo fails fast, naming every bad parameter.
+        order = resolver.execution_order(plugin_id, self.plugin_metadata())
+        validated = {pid: self._plugins[pid].instance.validate_config(configs.get(pid)) for pid in order}
+        results: dict[str, dict[str, Any]] = {}
+        keys: dict[str, str] = {}
+        for pid in order:
+            loaded = self._plugins[pid]
+            needed, _ = resolver.direct_requirements(pid, self.plugin_metadata())
+            key = cache_key(document.fingerprint, pid, loaded.metadata.version, validated[pid],
+                            [keys[d] for d in needed])
+            keys[pid] = key
+            cached = self.cache.get(pid, key) if use_cache else None
+            if cached is not None:
+                results[pid] = cached
+                continue
+            upstream = dict(results)  # everything it (transitively) requires, dependencies first
+            results[pid] = self._run(loaded, document, validated[pid], upstream, key)
+            self.cache.put(pid, key, results[pid])
+        log.debug("executed %s on document %s", plugin_id, document.id)
+        return results[target.metadata.id]
+
+    def _run(self, loaded: LoadedPlugin, document: Document, config: dict[str, Any],
+             upstream: dict[str, dict[str, Any]], key: str) -> dict[str, Any]:
+        meta, plugin = loaded.metadata, loaded.instance
+
+        def call() -> dict[str, Any]:
+            if meta.type is PluginType.VISUALIZER:
+                data: dict[str, Any] = {}
+                for result in upstream.values():  # in execution order: direct requirements win
+                    data.update(result)
+                out = self.outputs_dir / meta.id / key[:16]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                return visual_result(plugin._render_impl(data, config, out))
+            if meta.type is PluginType.DOCUMENT:
+                return analysis_result(plugin._process_impl(document, config, dict(upstream)))
+            return analysis_result(plugin._analyze_impl(document, config, dict(upstream)))
+
+        started = time.perf_counter()
+        try:
+            result = self.guard(meta.id, plugin, call) if self.guard else call()
+        except QualiaError:
+            raise
+        except Exception as exc:
+            log.warning("plugin %s failed on document %s: %s", meta.id, document.id, type(exc).__name__)
+            raise PluginExecutionError(meta.id, exc) from exc
+        log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, time.perf_counter() - started)
+        return result
+
+    def clear_cache(self, plugin_id: str | None = None) -> None:
+        self.cache.invalidate(plugin_id)
+
+    def __repr__(self) -> str:
+        n = len(self._discovery.plugins) if self._discovery else "?"
+        return f"QualiaCore(plugins_dir={str(self.plugins_dir)!r}, data_dir={str(self.data_dir)!r}, plugins={n})"

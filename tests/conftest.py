@@ -1,0 +1,60 @@
+"""Shared fixtures. Tests run offline: NLTK data points at an empty folder and downloads raise."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus" / "qmsum"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline_nltk(tmp_path_factory):
+    """Nothing in Qualia may depend on NLTK or TextBlob corpora: make any use of them fail loudly."""
+    empty = tmp_path_factory.mktemp("nltk_data_empty")
+    os.environ["NLTK_DATA"] = str(empty)
+    try:
+        import nltk
+    except ImportError:  # pragma: no cover - nltk comes with textblob
+        yield
+        return
+
+    def _refuse(*args, **kwargs):
+        raise RuntimeError("nltk.download called: Qualia must work without downloaded corpora")
+
+    original = nltk.download
+    nltk.download = _refuse
+    nltk.data.path[:] = [str(empty)]
+    yield
+    nltk.download = original
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The full QMSum corpus in ../shared. Required in CI; skipped with a reason elsewhere."""
+    if SHARED_CORPUS.is_dir():
+        return SHARED_CORPUS
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must have the shared corpus at {SHARED_CORPUS}")
+    pytest.skip(f"needs the shared QMSum corpus at {SHARED_CORPUS} (present in CI)")
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """An empty data dir for one test, also exported as QUALIA_DATA_DIR."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("QUALIA_DATA_DIR", str(d))
+    return d
