@@ -29,7 +29,7 @@ Guard = Callable[[str, Any, Callable[[], Any]], Any]
 def _default_guard(data_dir: Path) -> Guard | None:
     """The circuit breakers from ops/ when that package is present; the core works without it."""
     try:
-        from ops.monitoring.circuit_breaker import guard_for_core
+        from ops.monitoring.breaker_registry import guard_for_core
     except ImportError:
         return None
     return guard_for_core(data_dir)

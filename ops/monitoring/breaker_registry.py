@@ -1,0 +1,88 @@
+"""One circuit breaker per plugin, shared by every session of a process and stored in the data dir."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from .circuit_breaker import STATS_FILE, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
+
+
+def env_number(name: str, default: float, *, minimum: float, cast: type = int) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = cast(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not valid: it accepts a {'whole ' if cast is int else ''}"
+                         f"number of at least {minimum:g}") from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r} is not valid: it accepts a number of at least {minimum:g}")
+    return value
+
+
+class BreakerRegistry:
+    def __init__(self, data_dir: Path, *, max_failures: int | None = None, timeout_seconds: float | None = None,
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time):
+        self.path = Path(data_dir) / STATS_FILE
+        self.max_failures = int(max_failures if max_failures is not None
+                                else env_number("DEFAULT_MAX_FAILURES", 5, minimum=1))
+        self.timeout_seconds = float(timeout_seconds if timeout_seconds is not None
+                                     else env_number("DEFAULT_TIMEOUT_SECONDS", 300, minimum=0, cast=float))
+        self.clock, self.wall = clock, wall
+        self.store = JsonFileStore(self.path)
+        self._stored = self.store.load()
+        self._breakers: dict[str, CircuitBreaker] = {}
+        self._lock = threading.Lock()
+
+    def breaker(self, plugin_id: str, plugin: Any = None) -> CircuitBreaker:
+        """The breaker of a plugin; a plugin class may set `max_failures` and `timeout_seconds`."""
+        with self._lock:
+            breaker = self._breakers.get(plugin_id)
+            if breaker is None:
+                breaker = CircuitBreaker(
+                    plugin_id,
+                    max_failures=getattr(plugin, "max_failures", None) or self.max_failures,
+                    timeout_seconds=getattr(plugin, "timeout_seconds", None) or self.timeout_seconds,
+                    clock=self.clock, wall=self.wall, store=self.store,
+                    stats=self._stored.get(plugin_id),
+                )
+                self._breakers[plugin_id] = breaker
+            return breaker
+
+    def guard(self, plugin_id: str, plugin: Any, call: Callable[[], Any]) -> Any:
+        return self.breaker(plugin_id, plugin).call(call)
+
+    def reset(self, plugin_id: str) -> None:
+        self.breaker(plugin_id).reset()
+
+    def snapshot(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            names = set(self._breakers) | set(self._stored)
+        return {name: self.breaker(name).snapshot() for name in sorted(names)}
+
+
+def read_snapshot(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """Breaker stats as another process (the dashboard) sees them, without creating breakers."""
+    return {name: BreakerStats.from_dict(d).to_dict() for name, d in read_stats_file(Path(data_dir) / STATS_FILE).items()}
+
+
+_registries: dict[Path, BreakerRegistry] = {}
+_registries_lock = threading.Lock()
+
+
+def registry_for(data_dir: Path) -> BreakerRegistry:
+    """The registry of a data dir in this process (all cores on one data dir share breakers)."""
+    key = Path(data_dir).resolve()
+    with _registries_lock:
+        if key not in _registries:
+            _registries[key] = BreakerRegistry(key)
+        return _registries[key]
+
+
+def guard_for_core(data_dir: Path) -> Callable[[str, Any, Callable[[], Any]], Any]:
+    return registry_for(data_dir).guard

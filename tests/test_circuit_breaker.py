@@ -1,0 +1,310 @@
+"""Circuit breakers: a failing plugin is switched off for a while and retried by itself."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from ops.monitoring.breaker_registry import BreakerRegistry, read_snapshot
+from ops.monitoring.circuit_breaker import (
+    BreakerStats,
+    CircuitBreaker,
+    CircuitOpenError,
+    JsonFileStore,
+    MemoryStore,
+    State,
+)
+from qualia_core import ConfigError, Document, QualiaCore, QualiaError, Utterance
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class FakeClock:
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def boom():
+    raise RuntimeError("plugin bug")
+
+
+def fail_n(breaker: CircuitBreaker, n: int) -> None:
+    for _ in range(n):
+        with pytest.raises(RuntimeError):
+            breaker.call(boom)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def breaker(clock) -> CircuitBreaker:
+    return CircuitBreaker("p", max_failures=5, timeout_seconds=300, clock=clock, wall=clock, store=MemoryStore())
+
+
+def test_it_opens_after_five_consecutive_failures_and_refuses_the_sixth_without_running(breaker):
+    fail_n(breaker, 5)
+    assert breaker.state is State.OPEN
+    ran = []
+    with pytest.raises(CircuitOpenError) as err:
+        breaker.call(lambda: ran.append(1))
+    assert ran == []
+    message = str(err.value)
+    assert "'p'" in message and "RuntimeError" in message and "retried in 300 s" in message
+    assert isinstance(err.value, QualiaError)
+
+
+def test_a_success_resets_the_consecutive_count(breaker):
+    fail_n(breaker, 4)
+    breaker.call(lambda: "ok")
+    fail_n(breaker, 4)
+    assert breaker.state is State.CLOSED
+
+
+def test_user_errors_do_not_count_as_plugin_failures(breaker):
+    def bad_parameters():
+        raise ConfigError("p", [("x", "bad")])
+
+    for _ in range(10):
+        with pytest.raises(ConfigError):
+            breaker.call(bad_parameters)
+    assert breaker.state is State.CLOSED
+    assert breaker.stats.total_failures == 0
+
+
+def test_after_the_timeout_it_half_opens_and_a_successful_trial_closes_it(breaker, clock):
+    fail_n(breaker, 5)
+    clock.advance(299)
+    assert breaker.state is State.OPEN
+    clock.advance(1)
+    assert breaker.state is State.HALF_OPEN
+    assert breaker.call(lambda: 42) == 42
+    assert breaker.state is State.CLOSED
+    assert breaker.stats.recovery_attempts == 1
+
+
+def test_a_failed_trial_opens_it_again_for_a_full_timeout(breaker, clock):
+    fail_n(breaker, 5)
+    clock.advance(300)
+    fail_n(breaker, 1)
+    assert breaker.state is State.OPEN
+    clock.advance(299)
+    assert breaker.state is State.OPEN
+
+
+def test_half_open_admits_exactly_one_trial_among_twenty_threads(breaker, clock):
+    fail_n(breaker, 5)
+    clock.advance(300)
+    release = threading.Event()
+    started = threading.Barrier(21)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def trial():
+        release.wait(5)
+        return "ran"
+
+    def caller():
+        started.wait(5)
+        try:
+            result = breaker.call(trial)
+        except CircuitOpenError:
+            result = "refused"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=caller) for _ in range(20)]
+    for t in threads:
+        t.start()
+    started.wait(5)
+    # Every thread other than the trial is refused at once, while the trial is still running.
+    for _ in range(500):
+        with lock:
+            if len(outcomes) == 19:
+                break
+        threading.Event().wait(0.01)
+    with lock:
+        assert outcomes.count("refused") == 19
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert outcomes.count("ran") == 1
+    assert breaker.state is State.CLOSED
+
+
+def test_the_lock_never_holds_the_plugin_call(clock):
+    """Four concurrent calls all run at the same time: each waits for the other three inside the call."""
+    breaker = CircuitBreaker("p", clock=clock, wall=clock)
+    together = threading.Barrier(4)
+    results = []
+
+    def call():
+        results.append(breaker.call(lambda: together.wait(5)))
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(results) == 4  # a serialising lock would have broken the barrier
+
+
+def test_a_raising_listener_or_store_neither_stops_a_transition_nor_replaces_the_error(clock):
+    class BrokenStore:
+        def load(self):
+            return {}
+
+        def save(self, *a, **k):
+            raise OSError("disk full")
+
+    def bad_listener(*args):
+        raise ValueError("listener bug")
+
+    breaker = CircuitBreaker("p", max_failures=1, clock=clock, wall=clock, store=BrokenStore(),
+                             listeners=[bad_listener])
+    with pytest.raises(RuntimeError, match="plugin bug"):
+        breaker.call(boom)
+    assert breaker.state is State.OPEN
+
+
+def test_listeners_hear_every_transition(breaker, clock):
+    heard = []
+    breaker.listeners.append(lambda b, old, new: heard.append((old.value, new.value)))
+    fail_n(breaker, 5)
+    clock.advance(300)
+    breaker.call(lambda: None)
+    assert heard == [("closed", "open"), ("open", "half_open"), ("half_open", "closed")]
+
+
+def test_the_state_survives_a_restart_with_the_remaining_wait(tmp_path, clock):
+    registry = BreakerRegistry(tmp_path, max_failures=2, timeout_seconds=100, clock=clock, wall=clock)
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            registry.guard("p", None, boom)
+    clock.advance(40)
+    restarted = BreakerRegistry(tmp_path, max_failures=2, timeout_seconds=100, clock=clock, wall=clock)
+    with pytest.raises(CircuitOpenError) as err:
+        restarted.guard("p", None, lambda: None)
+    assert "60 s" in str(err.value)
+    assert restarted.snapshot()["p"]["total_failures"] == 2
+
+
+def test_a_corrupt_stats_file_falls_back_to_closed_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "ops" / "circuit_breakers.json"
+    path.parent.mkdir()
+    path.write_text("{half a file")
+    registry = BreakerRegistry(tmp_path)
+    assert registry.guard("p", None, lambda: "ran") == "ran"
+    assert "unreadable" in caplog.text
+
+
+def test_another_process_reads_the_stats_from_the_data_dir(tmp_path, clock):
+    registry = BreakerRegistry(tmp_path, max_failures=1, clock=clock, wall=clock)
+    with pytest.raises(RuntimeError):
+        registry.guard("p", None, boom)
+    stats = read_snapshot(tmp_path)
+    assert stats["p"]["state"] == "open" and stats["p"]["consecutive_failures"] == 1
+    json.loads((tmp_path / "ops" / "circuit_breakers.json").read_text())
+
+
+def test_an_operator_can_reset_a_breaker(tmp_path, clock):
+    registry = BreakerRegistry(tmp_path, max_failures=1, clock=clock, wall=clock)
+    with pytest.raises(RuntimeError):
+        registry.guard("p", None, boom)
+    registry.reset("p")
+    assert registry.guard("p", None, lambda: "ran") == "ran"
+    assert read_snapshot(tmp_path)["p"]["state"] == "closed"
+
+
+def test_a_plugin_class_can_override_the_defaults(tmp_path, clock):
+    class Fragile:
+        max_failures = 1
+        timeout_seconds = 10
+
+    registry = BreakerRegistry(tmp_path, clock=clock, wall=clock)
+    with pytest.raises(RuntimeError):
+        registry.guard("fragile", Fragile(), boom)
+    assert registry.breaker("fragile").state is State.OPEN
+    clock.advance(10)
+    assert registry.breaker("fragile").state is State.HALF_OPEN
+
+
+def test_defaults_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFAULT_MAX_FAILURES", "2")
+    monkeypatch.setenv("DEFAULT_TIMEOUT_SECONDS", "60")
+    registry = BreakerRegistry(tmp_path)
+    assert (registry.max_failures, registry.timeout_seconds) == (2, 60.0)
+
+
+def test_an_invalid_environment_value_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFAULT_MAX_FAILURES", "many")
+    with pytest.raises(ValueError, match="DEFAULT_MAX_FAILURES='many'"):
+        BreakerRegistry(tmp_path)
+
+
+FLAKY = '''
+from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+class Flaky(BaseAnalyzerPlugin):
+    calls = 0
+
+    def meta(self):
+        return PluginMetadata(id="flaky", type=PluginType.ANALYZER, name="Flaky", description="fails",
+                              version="1.0", parameters={"n": {"type": "integer", "default": 1, "min": 1}})
+
+    def _analyze_impl(self, document, config, context):
+        type(self).calls += 1
+        raise RuntimeError("always")
+'''
+
+
+def test_the_core_guards_every_plugin_call_transparently(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFAULT_MAX_FAILURES", "3")
+    (tmp_path / "plugins" / "flaky").mkdir(parents=True)
+    (tmp_path / "plugins" / "flaky" / "__init__.py").write_text(FLAKY)
+    core = QualiaCore(plugins_dir=tmp_path / "plugins", data_dir=tmp_path / "data", entry_points=False)
+    doc = Document("d", "x", [Utterance("A", "hello")])
+    with pytest.raises(ConfigError):
+        core.execute_plugin("flaky", doc, {"n": 0})  # the user's mistake: not counted
+    for i in range(3):
+        with pytest.raises(QualiaError, match="failed"):
+            core.execute_plugin("flaky", doc, {"n": i + 1})
+    with pytest.raises(CircuitOpenError):
+        core.execute_plugin("flaky", doc, {"n": 9})
+    assert type(core.get_plugin("flaky").instance).calls == 3
+    assert read_snapshot(tmp_path / "data")["flaky"]["state"] == "open"
+
+
+def test_the_core_works_without_ops(tmp_path):
+    """Copy the project without ops/ and run a plugin there: analysis works, without breakers."""
+    copy = tmp_path / "qualia"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("ops", ".venv", ".git", "data", "__pycache__", "tests"))
+    script = textwrap.dedent(f'''
+        import importlib.util, sys
+        sys.path.insert(0, {str(copy)!r})
+        assert importlib.util.find_spec("ops") is None, "ops/ should be absent"
+        import qualia_core
+        assert qualia_core.__file__.startswith({str(copy)!r}), qualia_core.__file__
+        core = qualia_core.QualiaCore(data_dir={str(tmp_path / "data")!r})
+        assert core.guard is None
+        doc = core.add_document("d", "Ana: we should meet on monday\\nBo: monday works for me")
+        print(core.execute_plugin("word_frequency", doc)["top_words"][0])
+    ''')
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "monday" in out.stdout
