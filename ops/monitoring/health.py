@@ -1,0 +1,182 @@
+"""One health checker for the Health page and the dashboard.
+
+The report keeps the earlier Qualia's shape (overall_status healthy/degraded/critical, components,
+alerts, timestamp) and adds `status` from the IETF health-check draft (pass/warn/fail) so standard
+uptime tools read it. A check is cheap: psutil's non-blocking readings and one small JSON read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import psutil
+
+from .breaker_registry import env_number, read_snapshot
+
+LAST_BACKUP_FILE = Path("ops") / "last_backup.json"
+STATUS_OF = {"healthy": "pass", "degraded": "warn", "critical": "fail"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    cpu_critical: float = 90.0
+    memory_warning: float = 80.0
+    memory_critical: float = 90.0
+    disk_critical: float = 90.0
+    backup_max_age_hours: float = 48.0
+
+    @classmethod
+    def from_env(cls) -> "Thresholds":
+        def pct(name: str, default: float) -> float:
+            value = env_number(name, default, minimum=0, cast=float)
+            if value > 100:
+                raise ValueError(f"{name}={os.environ[name]!r} is not valid: it accepts a percentage from 0 to 100")
+            return value
+
+        return cls(
+            cpu_critical=pct("ALERT_CPU_CRITICAL_PERCENT", 90),
+            memory_warning=pct("ALERT_MEMORY_WARNING_PERCENT", 80),
+            memory_critical=pct("ALERT_MEMORY_CRITICAL_PERCENT", 90),
+            disk_critical=pct("ALERT_DISK_CRITICAL_PERCENT", 90),
+            backup_max_age_hours=env_number("ALERT_BACKUP_MAX_AGE_HOURS", 48, minimum=1, cast=float),
+        )
+
+
+def system_readings(data_dir: Path) -> dict[str, float]:
+    """cpu/memory/disk percent and this process's memory, without blocking (cpu is since the last call)."""
+    disk_path = data_dir if data_dir.exists() else Path(data_dir.anchor or "/")
+    return {
+        "cpu_percent": psutil.cpu_percent(interval=None),
+        "memory_percent": psutil.virtual_memory().percent,
+        "disk_percent": psutil.disk_usage(str(disk_path)).percent,
+        "process_memory_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
+    }
+
+
+def read_last_backup(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((data_dir / LAST_BACKUP_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+
+
+class HealthChecker:
+    def __init__(self, core: Any, *, thresholds: Thresholds | None = None, history_size: int = 120,
+                 readings: Callable[[Path], dict[str, float]] = system_readings,
+                 now: Callable[[], float] = time.time):
+        self.core = core
+        self.data_dir = Path(core.data_dir)
+        self.thresholds = thresholds or Thresholds.from_env()
+        self.readings = readings
+        self.now = now
+        self.history: deque[dict[str, Any]] = deque(maxlen=history_size)
+        self._lock = threading.Lock()
+        psutil.cpu_percent(interval=None)  # prime the non-blocking cpu reading
+
+    # -- components --
+    def _plugins(self, breakers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        plugins = {}
+        for pid, meta in self.core.plugin_metadata().items():
+            state = breakers.get(pid, {}).get("state", "closed")
+            status = {"closed": "ok", "open": "disabled", "half_open": "recovering"}[state]
+            plugins[pid] = {"status": status, "type": meta.type.value, "version": meta.version}
+        for failure in self.core.load_failures:
+            plugins[failure.name] = {"status": "failed_to_load", "reason": failure.reason, "origin": failure.origin}
+        working = sum(1 for p in plugins.values() if p["status"] == "ok")
+        return {"working": working, "total": len(plugins), "summary": f"{working}/{len(plugins)} working",
+                "plugins": plugins}
+
+    def _breakers(self, breakers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        now = self.now()
+        details = {}
+        for pid, b in breakers.items():
+            d = dict(b)
+            if d["state"] == "open" and d.get("opened_at"):
+                d["retry_in_seconds"] = round(max(0.0, d["opened_at"] + d["timeout_seconds"] - now), 1)
+            details[pid] = d
+        healthy = sorted(p for p, d in details.items() if d["state"] == "closed")
+        disabled = sorted(p for p, d in details.items() if d["state"] != "closed")
+        return {"healthy": healthy, "disabled": disabled, "details": details}
+
+    def _backups(self) -> dict[str, Any]:
+        last = read_last_backup(self.data_dir)
+        if not last:
+            return {"last_backup_at": None, "age_hours": None, "last_result": None, "message": "no backup recorded yet"}
+        age = None
+        if last.get("finished_at_epoch"):
+            age = round((self.now() - float(last["finished_at_epoch"])) / 3600, 1)
+        return {"last_backup_at": last.get("finished_at"), "age_hours": age, "last_result": last.get("result"),
+                "archive": last.get("archive"), "message": last.get("message")}
+
+    # -- the check --
+    def check(self) -> dict[str, Any]:
+        t = self.thresholds
+        breakers = read_snapshot(self.data_dir)
+        plugins = self._plugins(breakers)
+        circuit = self._breakers(breakers)
+        system = self.readings(self.data_dir)
+        backups = self._backups()
+        alerts: list[dict[str, str]] = []
+
+        def alert(level: str, component: str, message: str) -> None:
+            alerts.append({"level": level, "component": component, "message": message})
+
+        failing = [p for p, d in plugins["plugins"].items() if d["status"] != "ok"]
+        if plugins["total"] and len(failing) > plugins["total"] / 2:
+            alert("critical", "plugins", f"{len(failing)} of {plugins['total']} plugins are failing: {', '.join(failing)}")
+        elif len(failing) == 1 and not circuit["disabled"]:
+            alert("warning", "plugins", f"plugin {failing[0]} is failing ({plugins['plugins'][failing[0]]['status']})")
+        for pid in circuit["disabled"]:
+            d = circuit["details"][pid]
+            alert("critical", "circuit_breakers",
+                  f"circuit breaker of {pid} is {d['state'].replace('_', '-')} after {d['consecutive_failures']} "
+                  f"consecutive failures (last: {d.get('last_failure_message')})")
+        for key, label, limit in (("cpu_percent", "CPU", t.cpu_critical), ("memory_percent", "memory", t.memory_critical),
+                                  ("disk_percent", "disk", t.disk_critical)):
+            if system[key] > limit:
+                alert("critical", "system", f"{label} at {system[key]:.0f}% (over {limit:.0f}%)")
+        if t.memory_critical >= system["memory_percent"] > t.memory_warning:
+            alert("warning", "system", f"memory at {system['memory_percent']:.0f}% (over {t.memory_warning:.0f}%)")
+        if backups["last_result"] == "failed":
+            alert("warning", "backups", f"the last backup failed: {backups.get('message') or 'see the backup log'}")
+        elif backups["age_hours"] is not None and backups["age_hours"] > t.backup_max_age_hours:
+            alert("warning", "backups", f"the last backup is {backups['age_hours']:.0f} hours old "
+                                        f"(over {t.backup_max_age_hours:.0f})")
+
+        levels = {a["level"] for a in alerts}
+        overall = "critical" if "critical" in levels else "degraded" if levels else "healthy"
+
+        def status_of(component: str) -> str:
+            mine = {a["level"] for a in alerts if a["component"] == component}
+            return "fail" if "critical" in mine else "warn" if mine else "pass"
+
+        from qualia_core import __version__
+        timestamp = datetime.fromtimestamp(self.now(), timezone.utc).isoformat()
+        report = {
+            "status": STATUS_OF[overall],
+            "overall_status": overall,
+            "timestamp": timestamp,
+            "components": {
+                "qualia_core": {"status": "pass", "version": __version__, "plugin_count": len(self.core.plugin_metadata())},
+                "plugins": {"status": status_of("plugins"), **plugins},
+                "circuit_breakers": {"status": status_of("circuit_breakers"), **circuit},
+                "system": {"status": status_of("system"), **system},
+                "backups": {"status": status_of("backups"), **backups},
+            },
+            "alerts": alerts,
+        }
+        with self._lock:
+            self.history.append({"timestamp": timestamp, "overall_status": overall, **system})
+        return report
+
+    def history_samples(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.history)

@@ -1,0 +1,167 @@
+"""Health for curl and uptime checks, standard library only.
+
+    python ops/monitoring/health_dashboard.py --port 8080
+
+GET /health          the health JSON (HTTP 200 when healthy or degraded, 503 when critical)
+GET /health/stream   Server-Sent Events: one `data:` event per interval, keep-alive comments, `retry:`
+GET /                a small page drawing the stream with EventSource (no external scripts or fonts)
+
+It reads the same data dir as the app, so breakers opened in the app show here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from ops.monitoring.breaker_registry import env_number  # noqa: E402
+from ops.monitoring.health import HealthChecker  # noqa: E402
+
+log = logging.getLogger("ops.monitoring.health_dashboard")
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Qualia health</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+#status{font-size:1.6rem;font-weight:600}.pass{color:#1a7f37}.warn{color:#9a6700}.fail{color:#cf222e}
+table{border-collapse:collapse;margin-top:1rem}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
+</style></head><body>
+<h1>Qualia health</h1>
+<p id="status">waiting for the first sample…</p><p id="time"></p>
+<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody id="system"></tbody></table>
+<h2>Plugins</h2><table><thead><tr><th>plugin</th><th>status</th></tr></thead><tbody id="plugins"></tbody></table>
+<h2>Alerts</h2><ul id="alerts"></ul>
+<script>
+function row(cells){const tr=document.createElement("tr");for(const c of cells){const td=document.createElement("td");td.textContent=c;tr.appendChild(td);}return tr;}
+const es=new EventSource("/health/stream");
+es.onmessage=function(ev){
+  const h=JSON.parse(ev.data);
+  const s=document.getElementById("status");s.textContent=h.overall_status+" ("+h.status+")";s.className=h.status;
+  document.getElementById("time").textContent=h.timestamp;
+  const sys=h.components.system, tb=document.getElementById("system");tb.replaceChildren();
+  for(const k of ["cpu_percent","memory_percent","disk_percent","process_memory_mb"]){tb.appendChild(row([k,String(sys[k])]));}
+  const pb=document.getElementById("plugins");pb.replaceChildren();
+  for(const [id,p] of Object.entries(h.components.plugins.plugins)){pb.appendChild(row([id,p.status]));}
+  const al=document.getElementById("alerts");al.replaceChildren();
+  for(const a of h.alerts){const li=document.createElement("li");li.textContent=a.level+": "+a.message;al.appendChild(li);}
+};
+</script></body></html>
+"""
+
+
+class HealthHandler(BaseHTTPRequestHandler):
+    server: "HealthServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt: str, *args) -> None:  # through logging, not stderr
+        log.debug("%s %s", self.address_string(), fmt % args)
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = self.path.split("?", 1)[0]
+        if path == "/health":
+            report = self.server.checker.check()
+            status = HTTPStatus.SERVICE_UNAVAILABLE if report["overall_status"] == "critical" else HTTPStatus.OK
+            self._send(status, json.dumps(report).encode(), "application/health+json")
+        elif path == "/health/stream":
+            self._stream()
+        elif path == "/":
+            self._send(HTTPStatus.OK, PAGE.encode(), "text/html; charset=utf-8")
+        else:
+            self._send(HTTPStatus.NOT_FOUND, b'{"error": "not found"}', "application/json")
+
+    def _stream(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        interval = self.server.interval
+        keepalive = min(15.0, interval / 2)
+        stop = self.server.stopping
+        try:
+            self.wfile.write(f"retry: {int(interval * 1000)}\n\n".encode())
+            while not stop.is_set():
+                report = self.server.checker.check()
+                self.wfile.write(f"id: {report['timestamp']}\ndata: {json.dumps(report)}\n\n".encode())
+                self.wfile.flush()
+                waited = 0.0
+                while waited < interval and not stop.is_set():
+                    step = min(keepalive, interval - waited)
+                    if stop.wait(step):
+                        break
+                    waited += step
+                    if waited < interval:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            log.debug("stream client went away")
+        self.close_connection = True
+
+
+class HealthServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], checker: HealthChecker, interval: float):
+        super().__init__(address, HealthHandler)
+        self.checker = checker
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()
+
+
+def make_server(core, host: str = "127.0.0.1", port: int = 8080, interval: float = 30.0) -> HealthServer:
+    return HealthServer((host, port), HealthChecker(core), interval)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve Qualia's health as JSON and Server-Sent Events.")
+    parser.add_argument("--host", default=os.environ.get("HEALTH_DASHBOARD_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env_number("HEALTH_DASHBOARD_PORT", 8080, minimum=1)))
+    parser.add_argument("--interval", type=float,
+                        default=env_number("HEALTH_CHECK_INTERVAL", 30, minimum=1, cast=float),
+                        help="seconds between stream events (HEALTH_CHECK_INTERVAL)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    try:
+        from ops.monitoring.sentry_config import init_sentry
+        init_sentry()
+    except ImportError:
+        pass
+    from qualia_core import QualiaCore
+
+    core = QualiaCore()
+    core.discover_plugins()
+    server = make_server(core, args.host, args.port, args.interval)
+    log.info("health dashboard on http://%s:%d/ (data dir %s)", args.host, server.server_address[1], core.data_dir)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""The health checker: the report's shape, its alert thresholds, and the dashboard over loopback."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+
+import pytest
+
+from ops.monitoring.breaker_registry import BreakerRegistry
+from ops.monitoring.health import HealthChecker, Thresholds
+from ops.monitoring.health_dashboard import make_server
+from qualia_core import QualiaCore
+
+CALM = {"cpu_percent": 12.0, "memory_percent": 40.0, "disk_percent": 30.0, "process_memory_mb": 150.0}
+
+BROKEN = "raise ImportError('needs a package that is not installed')\n"
+
+
+def fake(**overrides):
+    return lambda data_dir: {**CALM, **overrides}
+
+
+@pytest.fixture
+def core(tmp_path) -> QualiaCore:
+    core = QualiaCore(data_dir=tmp_path / "data", entry_points=False)
+    core.discover_plugins()
+    return core
+
+
+def open_breaker(core: QualiaCore, plugin_id: str) -> None:
+    registry = BreakerRegistry(core.data_dir, max_failures=1)
+    with pytest.raises(RuntimeError):
+        registry.guard(plugin_id, None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
+
+
+def test_a_calm_system_is_healthy_with_every_component(core):
+    report = HealthChecker(core, readings=fake()).check()
+    assert (report["status"], report["overall_status"]) == ("pass", "healthy")
+    assert set(report["components"]) == {"qualia_core", "plugins", "circuit_breakers", "system", "backups"}
+    assert report["components"]["qualia_core"]["plugin_count"] == len(core.plugin_metadata())
+    plugins = report["components"]["plugins"]
+    assert plugins["summary"] == f"{plugins['total']}/{plugins['total']} working"
+    assert report["components"]["system"]["process_memory_mb"] == 150.0
+    assert report["alerts"] == [] and report["timestamp"]
+
+
+@pytest.mark.parametrize("reading, level", [
+    ({"cpu_percent": 95.0}, "critical"),
+    ({"disk_percent": 91.0}, "critical"),
+    ({"memory_percent": 92.0}, "critical"),
+    ({"memory_percent": 85.0}, "warning"),
+    ({"memory_percent": 79.0}, None),
+])
+def test_resource_thresholds(core, reading, level):
+    report = HealthChecker(core, readings=fake(**reading)).check()
+    assert [a["level"] for a in report["alerts"]] == ([level] if level else [])
+    assert report["overall_status"] == {"critical": "critical", "warning": "degraded", None: "healthy"}[level]
+
+
+def test_thresholds_come_from_the_environment(core, monkeypatch):
+    monkeypatch.setenv("ALERT_MEMORY_WARNING_PERCENT", "50")
+    report = HealthChecker(core, readings=fake(memory_percent=60.0)).check()
+    assert report["overall_status"] == "degraded"
+
+
+def test_an_invalid_threshold_is_named(core, monkeypatch):
+    monkeypatch.setenv("ALERT_DISK_CRITICAL_PERCENT", "120")
+    with pytest.raises(ValueError, match="ALERT_DISK_CRITICAL_PERCENT='120'.*0 to 100"):
+        Thresholds.from_env()
+
+
+def test_an_open_breaker_is_critical_and_disables_its_plugin(core):
+    open_breaker(core, "word_frequency")
+    report = HealthChecker(core, readings=fake()).check()
+    assert report["status"] == "fail"
+    breakers = report["components"]["circuit_breakers"]
+    assert breakers["disabled"] == ["word_frequency"]
+    assert breakers["details"]["word_frequency"]["retry_in_seconds"] > 0
+    assert report["components"]["plugins"]["plugins"]["word_frequency"]["status"] == "disabled"
+    assert any(a["level"] == "critical" and "word_frequency" in a["message"] for a in report["alerts"])
+
+
+def test_one_plugin_that_failed_to_load_is_a_warning(tmp_path):
+    plugins = tmp_path / "plugins"
+    for name in ("a", "b", "c"):
+        (plugins / name).mkdir(parents=True)
+        source = (f"from qualia_core import BaseAnalyzerPlugin, PluginMetadata\n"
+                  f"class P(BaseAnalyzerPlugin):\n"
+                  f"    def meta(self):\n"
+                  f"        return PluginMetadata(id='{name}', type='analyzer', name='{name}', description='', version='1')\n")
+        (plugins / name / "__init__.py").write_text(source)
+    (plugins / "d").mkdir()
+    (plugins / "d" / "__init__.py").write_text(BROKEN)
+    core = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "data", entry_points=False)
+    report = HealthChecker(core, readings=fake()).check()
+    assert report["overall_status"] == "degraded"
+    assert report["components"]["plugins"]["summary"] == "3/4 working"
+    assert report["components"]["plugins"]["plugins"]["d"]["status"] == "failed_to_load"
+    (plugins / "b" / "__init__.py").write_text(BROKEN)
+    (plugins / "c" / "__init__.py").write_text(BROKEN)
+    core.discover_plugins()
+    assert HealthChecker(core, readings=fake()).check()["overall_status"] == "critical"
+
+
+@pytest.mark.parametrize("last, level", [
+    ({"result": "ok", "finished_at_epoch": 1_000_000 - 3600}, None),
+    ({"result": "ok", "finished_at_epoch": 1_000_000 - 3 * 86400}, "warning"),
+    ({"result": "failed", "finished_at_epoch": 1_000_000 - 60, "message": "disk full"}, "warning"),
+])
+def test_backup_age_and_result(core, last, level):
+    (core.data_dir / "ops").mkdir(parents=True, exist_ok=True)
+    (core.data_dir / "ops" / "last_backup.json").write_text(json.dumps(last))
+    report = HealthChecker(core, readings=fake(), now=lambda: 1_000_000.0).check()
+    assert [a["level"] for a in report["alerts"]] == ([level] if level else [])
+
+
+def test_a_short_history_of_samples_is_kept(core):
+    checker = HealthChecker(core, readings=fake(), history_size=3)
+    for _ in range(5):
+        checker.check()
+    samples = checker.history_samples()
+    assert len(samples) == 3 and samples[-1]["cpu_percent"] == 12.0
+
+
+@pytest.fixture
+def dashboard(core):
+    server = make_server(core, "127.0.0.1", 0, interval=0.4)
+    server.checker.readings = fake()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def get(server, path):
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+    conn.request("GET", path)
+    return conn.getresponse()
+
+
+def test_the_dashboard_serves_health_json_with_200_when_healthy(dashboard):
+    response = get(dashboard, "/health")
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/health+json"
+    assert json.loads(response.read())["status"] == "pass"
+
+
+def test_the_dashboard_answers_503_when_critical(dashboard, core):
+    open_breaker(core, "sentiment_analyzer")
+    response = get(dashboard, "/health")
+    assert response.status == 503
+    assert json.loads(response.read())["overall_status"] == "critical"
+
+
+def test_the_stream_sends_retry_events_and_keepalives(dashboard):
+    response = get(dashboard, "/health/stream")
+    assert response.getheader("Content-Type") == "text/event-stream"
+    lines, events = [], 0
+    while events < 2:
+        line = response.fp.readline().decode()
+        lines.append(line)
+        if line.startswith("data: "):
+            assert json.loads(line[6:])["overall_status"] == "healthy"
+            events += 1
+    response.close()
+    assert lines[0].startswith("retry: 400")
+    assert ": keep-alive\n" in lines
+
+
+def test_the_page_draws_the_stream_without_external_resources(dashboard):
+    body = get(dashboard, "/").read().decode()
+    assert 'new EventSource("/health/stream")' in body
+    assert "http://" not in body and "https://" not in body
+    assert "innerHTML" not in body
