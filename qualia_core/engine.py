@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
-# A guard wraps each plugin call: guard(plugin_id, plugin_instance, call) -> result.
-Guard = Callable[[str, Any, Callable[[], Any]], Any]
+# A guard wraps each plugin call: guard(plugin_id, plugin_instance, call, info) -> result, where info
+# describes the run without its text (version, config, document id, size and format).
+Guard = Callable[[str, Any, Callable[[], Any], dict], Any]
 
 
 def _default_guard(data_dir: Path) -> Guard | None:
@@ -148,9 +149,12 @@ class QualiaCore:
                 return analysis_result(plugin._process_impl(document, config, dict(upstream)))
             return analysis_result(plugin._analyze_impl(document, config, dict(upstream)))
 
+        info = {"version": meta.version, "config": config, "document_id": document.id,
+                "document_bytes": len(document.content.encode("utf-8", "surrogatepass")),
+                "document_utterances": len(document.utterances), "document_format": document.metadata.get("format")}
         started = time.perf_counter()
         try:
-            result = self.guard(meta.id, plugin, call) if self.guard else call()
+            result = self.guard(meta.id, plugin, call, info) if self.guard else call()
         except QualiaError:
             raise
         except Exception as exc:

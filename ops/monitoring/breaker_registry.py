@@ -54,8 +54,11 @@ class BreakerRegistry:
                 self._breakers[plugin_id] = breaker
             return breaker
 
-    def guard(self, plugin_id: str, plugin: Any, call: Callable[[], Any]) -> Any:
-        return self.breaker(plugin_id, plugin).call(call)
+    def guard(self, plugin_id: str, plugin: Any, call: Callable[[], Any], info: dict[str, Any] | None = None) -> Any:
+        """Run one plugin call through its breaker (and Sentry reporting when that is on)."""
+        from .sentry_config import report_plugin_run
+
+        return self.breaker(plugin_id, plugin).call(lambda: report_plugin_run(plugin_id, info or {}, call))
 
     def reset(self, plugin_id: str) -> None:
         self.breaker(plugin_id).reset()
@@ -84,5 +87,5 @@ def registry_for(data_dir: Path) -> BreakerRegistry:
         return _registries[key]
 
 
-def guard_for_core(data_dir: Path) -> Callable[[str, Any, Callable[[], Any]], Any]:
+def guard_for_core(data_dir: Path) -> Callable[..., Any]:
     return registry_for(data_dir).guard

@@ -1,0 +1,174 @@
+"""Optional Sentry reporting that never sends transcript text.
+
+`init_sentry()` reads SENTRY_DSN, SENTRY_ENVIRONMENT and SENTRY_DEBUG; without a DSN it does nothing.
+sentry-sdk by default sends every frame's local variables and source lines, and turns log lines
+into breadcrumbs, so a plugin error would carry the transcript. Here local variables and source
+context are off, and `scrub_event`/`scrub_breadcrumb` strip frame variables, context lines,
+exception messages (they may quote the text), request bodies and breadcrumb data before sending.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+SLOW_PLUGIN_SECONDS = 5.0
+REDACTED = "[redacted: may quote transcript text]"
+OUR_LOGGERS = ("qualia_core", "ops", "plugins", "qualia_plugins", "pages")
+
+try:
+    import sentry_sdk
+except ImportError:  # pragma: no cover - sentry-sdk is in requirements.txt; reporting is optional
+    sentry_sdk = None
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_enabled() -> bool:
+    return sentry_sdk is not None and sentry_sdk.get_client().is_active()
+
+
+def _scrub_frames(container: dict[str, Any]) -> None:
+    for frame in (container.get("stacktrace") or {}).get("frames", []) or []:
+        for key in ("vars", "context_line", "pre_context", "post_context"):
+            frame.pop(key, None)
+
+
+def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Remove everything that may hold transcript text; keep types, places, tags and numbers."""
+    for exc in (event.get("exception") or {}).get("values", []) or []:
+        if exc.get("value"):
+            exc["value"] = REDACTED
+        _scrub_frames(exc)
+    for thread in (event.get("threads") or {}).get("values", []) or []:
+        _scrub_frames(thread)
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict):
+        logentry.pop("params", None)
+        if not str(event.get("logger", "")).startswith(OUR_LOGGERS):
+            logentry["message"] = REDACTED
+            logentry.pop("formatted", None)
+    if event.get("message") and not str(event.get("logger", "")).startswith(OUR_LOGGERS) and event.get("logger"):
+        event["message"] = REDACTED
+    event.pop("extra", None)
+    request = event.get("request")
+    if isinstance(request, dict):
+        for key in ("data", "cookies", "query_string"):
+            request.pop(key, None)
+    crumbs = event.get("breadcrumbs")
+    if isinstance(crumbs, dict):
+        crumbs["values"] = [c for c in (scrub_breadcrumb(c) for c in crumbs.get("values", [])) if c]
+    return event
+
+
+def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Breadcrumbs keep their category, level and time; messages only from Qualia's own loggers
+    (which log ids, counts and durations, never text); data never."""
+    crumb = dict(crumb)
+    crumb.pop("data", None)
+    if crumb.get("category") and not str(crumb["category"]).startswith(OUR_LOGGERS):
+        crumb["message"] = REDACTED if crumb.get("message") else crumb.get("message")
+    return crumb
+
+
+def init_sentry(dsn: str | None = None, environment: str | None = None, debug: bool | None = None,
+                **options: Any) -> bool:
+    """Configure sentry-sdk from the arguments or the environment. Returns whether it is on."""
+    dsn = dsn if dsn is not None else os.environ.get("SENTRY_DSN", "")
+    if not dsn or sentry_sdk is None:
+        return False
+    from qualia_core import __version__
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment or os.environ.get("SENTRY_ENVIRONMENT", "development"),
+        debug=_truthy(os.environ.get("SENTRY_DEBUG")) if debug is None else debug,
+        release=f"qualia@{__version__}",
+        # send_default_pii stays unset: its default (off) is what we want, and newer SDKs deprecate it.
+        include_local_variables=False,
+        include_source_context=False,
+        max_request_body_size="never",
+        before_send=scrub_event,
+        before_send_transaction=scrub_event,
+        before_breadcrumb=scrub_breadcrumb,
+        traces_sample_rate=1.0,  # transactions are only created for slow plugin runs
+        **options,
+    )
+    log.info("Sentry reporting on (environment %s)", environment or os.environ.get("SENTRY_ENVIRONMENT", "development"))
+    return True
+
+
+def _safe_parameters(config: dict[str, Any]) -> dict[str, Any]:
+    """Numbers, booleans and choices as they are; free text and word lists only by length."""
+    safe = {}
+    for key, value in (config or {}).items():
+        if isinstance(value, (bool, int, float)) or value is None:
+            safe[key] = value
+        elif isinstance(value, (list, tuple)):
+            safe[key] = f"<{len(value)} items>"
+        else:
+            safe[key] = f"<text, {len(str(value))} chars>"
+    return safe
+
+
+def _tag_scope(scope: Any, plugin_id: str, info: dict[str, Any]) -> None:
+    scope.set_tag("plugin_id", plugin_id)
+    scope.set_tag("plugin_version", info.get("version"))
+    scope.set_tag("document_format", info.get("document_format"))
+    scope.set_context("plugin_run", {
+        "parameters": _safe_parameters(info.get("config", {})),
+        "document_bytes": info.get("document_bytes"),
+        "document_utterances": info.get("document_utterances"),
+    })
+
+
+def report_plugin_run(plugin_id: str, info: dict[str, Any], call: Callable[[], Any]) -> Any:
+    """Run a plugin call; a failure is captured with tags, a run slower than 5 s becomes a transaction."""
+    if not is_enabled():
+        return call()
+    started_wall, started = datetime.now(timezone.utc), time.perf_counter()
+    try:
+        return call()
+    except Exception as exc:
+        from qualia_core.errors import QualiaError
+
+        if not isinstance(exc, QualiaError):
+            with sentry_sdk.new_scope() as scope:
+                _tag_scope(scope, plugin_id, info)
+                sentry_sdk.capture_exception(exc)
+        raise
+    finally:
+        duration = time.perf_counter() - started
+        if duration > SLOW_PLUGIN_SECONDS:
+            with sentry_sdk.new_scope() as scope:
+                _tag_scope(scope, plugin_id, info)
+                tx = sentry_sdk.start_transaction(op="qualia.plugin", name=f"plugin {plugin_id}",
+                                                  start_timestamp=started_wall)
+                tx.finish(end_timestamp=started_wall + timedelta(seconds=duration))
+
+
+def capture_page_error(exc: BaseException, page: str) -> None:
+    """Streamlit catches page exceptions itself; pages call this so they reach Sentry too."""
+    if not is_enabled():
+        return
+    with sentry_sdk.new_scope() as scope:
+        scope.set_tag("page", page)
+        sentry_sdk.capture_exception(exc)
+
+
+def test_sentry() -> str:
+    """Send a test event; returns where it went (or why nothing was sent)."""
+    if not is_enabled():
+        return "Sentry is off: set SENTRY_DSN to report errors."
+    event_id = sentry_sdk.capture_message("Qualia Sentry test event", level="info")
+    sentry_sdk.flush(timeout=5)
+    dsn = sentry_sdk.get_client().dsn or ""
+    host = dsn.split("@")[-1].split("/")[0]
+    return f"Test event {event_id} sent to {host}."

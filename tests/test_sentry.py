@@ -1,0 +1,114 @@
+"""Sentry reporting against a local stand-in server: events arrive tagged, transcript text never does."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+sentry_sdk = pytest.importorskip("sentry_sdk")
+
+from ops.monitoring import sentry_config  # noqa: E402
+from qualia_core import PluginExecutionError, QualiaCore  # noqa: E402
+
+SENTINEL = "zebracorn-marmalade-7731"
+
+FAILING = f'''
+import logging
+from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+log = logging.getLogger("somelib")
+
+class Leaky(BaseAnalyzerPlugin):
+    def meta(self):
+        return PluginMetadata(id="leaky", type=PluginType.ANALYZER, name="Leaky", description="fails",
+                              version="1.2.3", parameters={{"term": {{"type": "string", "default": "",
+                              "description": "a search term"}}}})
+
+    def _analyze_impl(self, document, config, context):
+        speech = document.speech
+        log.warning("third-party library logging the text: %s", speech)
+        raise ValueError("could not parse: " + speech)
+'''
+
+
+class Collector(BaseHTTPRequestHandler):
+    bodies: list[bytes] = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "br":
+            import brotli
+            body = brotli.decompress(body)
+        type(self).bodies.append(body)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def sentry_host():
+    Collector.bodies = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server, Collector.bodies
+    sentry_sdk.get_client().close()
+    sentry_sdk.init()  # back to an inactive client
+    server.shutdown()
+    server.server_close()
+
+
+def test_nothing_is_configured_without_a_dsn(monkeypatch):
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    assert sentry_config.init_sentry() is False
+    assert "SENTRY_DSN" in sentry_config.test_sentry()
+
+
+def test_a_plugin_failure_arrives_with_its_tags_and_without_the_transcript(sentry_host, tmp_path, monkeypatch):
+    server, bodies = sentry_host
+    monkeypatch.setenv("SENTRY_DSN", f"http://public@127.0.0.1:{server.server_address[1]}/1")
+    assert sentry_config.init_sentry(environment="test")
+    (tmp_path / "plugins" / "leaky").mkdir(parents=True)
+    (tmp_path / "plugins" / "leaky" / "__init__.py").write_text(FAILING)
+    core = QualiaCore(plugins_dir=tmp_path / "plugins", data_dir=tmp_path / "data", entry_points=False)
+    doc = core.add_document("interview", f"Ana: my secret is {SENTINEL}\nBo: I will keep it")
+    with pytest.raises(PluginExecutionError):
+        core.execute_plugin("leaky", doc, {"term": SENTINEL})
+    sentry_sdk.flush(timeout=10)
+    sent = b"".join(bodies).decode("utf-8", "replace")
+    assert '"plugin_id":"leaky"' in sent.replace(" ", "")
+    assert '"plugin_version":"1.2.3"' in sent.replace(" ", "")
+    assert "ValueError" in sent
+    assert SENTINEL not in sent
+
+
+def test_test_sentry_says_where_the_event_went(sentry_host, monkeypatch):
+    server, bodies = sentry_host
+    port = server.server_address[1]
+    assert sentry_config.init_sentry(dsn=f"http://public@127.0.0.1:{port}/1")
+    message = sentry_config.test_sentry()
+    assert f"127.0.0.1:{port}" in message
+    assert any(b"Qualia Sentry test event" in b for b in bodies)
+
+
+def test_scrubbing_strips_frame_variables_context_lines_and_messages():
+    event = {
+        "exception": {"values": [{"type": "ValueError", "value": f"bad {SENTINEL}", "stacktrace": {"frames": [
+            {"filename": "x.py", "lineno": 3, "vars": {"text": SENTINEL}, "context_line": SENTINEL,
+             "pre_context": [SENTINEL], "post_context": [SENTINEL]}]}}]},
+        "extra": {"doc": SENTINEL},
+        "breadcrumbs": {"values": [{"category": "somelib", "message": SENTINEL, "data": {"x": SENTINEL}},
+                                   {"category": "qualia_core.engine", "message": "plugin ran in 0.2s"}]},
+    }
+    scrubbed = json.dumps(sentry_config.scrub_event(event, {}))
+    assert SENTINEL not in scrubbed
+    assert "ValueError" in scrubbed and "x.py" in scrubbed and "plugin ran in 0.2s" in scrubbed
