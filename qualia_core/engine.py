@@ -15,6 +15,7 @@ from .contract import PluginMetadata, PluginType
 from .discovery import Discovery, LoadFailure, LoadedPlugin, discover
 from .document import Document
 from .errors import PluginExecutionError, PluginNotFoundError, QualiaError
+from .library import DocumentLibrary
 from .results import analysis_result, visual_result
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class QualiaCore:
         self._discovery: Discovery | None = None
         self._discover_lock = threading.Lock()
         self.guard: Guard | None = _default_guard(self.data_dir) if guard is True else (guard or None)
+        self.library = DocumentLibrary(self.data_dir / "library", self._parse_stored)
 
     # ----------------------------------------------------------------- plugins
     def discover_plugins(self) -> dict[str, PluginMetadata]:
@@ -94,6 +96,9 @@ class QualiaCore:
     def load_document(self, path: str | Path, doc_id: str | None = None) -> Document:
         """Read a transcript file (.txt, .vtt, .srt, .docx). Raises DocumentError naming the file and why."""
         return formats.load_path(path, doc_id=doc_id, max_bytes=self.max_document_bytes)
+
+    def _parse_stored(self, data: bytes, name: str, doc_id: str) -> Document:
+        return formats.parse_bytes(data, name, doc_id=doc_id, max_bytes=self.max_document_bytes)
 
     def add_document(self, doc_id: str, content: str) -> Document:
         """A document from text already in memory, parsed the same way as a .txt file."""

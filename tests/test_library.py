@@ -1,0 +1,115 @@
+"""The document library: what the app's Library page and notebooks share."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from qualia_core import DocumentError, QualiaCore
+from qualia_core.library import LibraryError
+
+MEETING = "Ana Silva: we should start the interview now\nBruno Costa: yes, let us start\nAna Silva: thank you all\n"
+
+
+@pytest.fixture
+def core(data_dir) -> QualiaCore:
+    return QualiaCore(data_dir=data_dir, entry_points=False)
+
+
+def test_an_added_document_is_listed_with_its_counts(core):
+    entry, added = core.library.add("interview 1.txt", MEETING.encode())
+    assert added
+    [listed] = core.library.list()
+    assert (listed.name, listed.format, listed.speakers, listed.utterances, listed.words) == (
+        "interview 1", "txt", ["Ana Silva", "Bruno Costa"], 3, 13)
+    assert core.library.get(entry.id).utterances[1].text == "yes, let us start"
+
+
+def test_the_library_is_there_after_a_restart(core, data_dir):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    again = QualiaCore(data_dir=data_dir, entry_points=False)
+    assert [e.id for e in again.library.list()] == [entry.id]
+    assert again.library.get(entry.id).speakers == ["Ana Silva", "Bruno Costa"]
+
+
+def test_a_bad_file_is_refused_naming_it_and_nothing_is_stored(core):
+    with pytest.raises(DocumentError, match="empty.txt"):
+        core.library.add("empty.txt", b"")
+    assert core.library.list() == []
+    assert not [p for p in core.library.root.glob(".*")]
+
+
+def test_the_same_file_uploaded_twice_is_stored_once(core):
+    first, _ = core.library.add("a.txt", MEETING.encode())
+    second, added = core.library.add("copy.txt", MEETING.encode())
+    assert (second.id, added) == (first.id, False)
+
+
+def test_rename_changes_the_display_name_only(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    core.library.rename(entry.id, "Focus group, March")
+    assert core.library.list()[0].name == "Focus group, March"
+    with pytest.raises(LibraryError, match="cannot be empty"):
+        core.library.rename(entry.id, "  ")
+
+
+def test_pseudonyms_are_used_by_every_analysis(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    core.library.pseudonymise(entry.id)
+    doc = core.library.get(entry.id)
+    assert doc.speakers == ["P01", "P02"]
+    result = core.execute_plugin("word_frequency", doc)
+    assert set(result["per_speaker"]) == {"P01", "P02"}
+    assert "Ana" not in str(result) and "Silva" not in str(result)
+
+
+def test_speaker_renames_are_checked(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    with pytest.raises(LibraryError, match="no speaker"):
+        core.library.set_speaker_names(entry.id, {"Carla": "P03"})
+    with pytest.raises(LibraryError, match="both be called 'X'"):
+        core.library.set_speaker_names(entry.id, {"Ana Silva": "X", "Bruno Costa": "X"})
+    core.library.set_speaker_names(entry.id, {"Ana Silva": "Interviewer"})
+    core.library.set_speaker_names(entry.id, {"Ana Silva": ""})
+    assert core.library.get(entry.id).speakers == ["Ana Silva", "Bruno Costa"]
+
+
+def test_delete_removes_the_document(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    core.library.delete(entry.id)
+    assert core.library.list() == []
+    with pytest.raises(LibraryError, match="No document"):
+        core.library.get(entry.id)
+
+
+def test_ids_cannot_escape_the_library(core):
+    with pytest.raises(LibraryError):
+        core.library.get("../../etc")
+
+
+def test_concurrent_sessions_adding_files_do_not_corrupt_the_library(core):
+    errors = []
+
+    def add(i):
+        try:
+            core.library.add(f"meeting {i}.txt", (MEETING + f"Ana Silva: meeting number {i}\n").encode())
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(core.library.list()) == 12
+
+
+def test_a_replaced_file_is_seen_without_a_restart(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    assert len(core.library.get(entry.id).utterances) == 3
+    original = next((core.library.root / entry.id).glob("original*"))
+    original.write_bytes((MEETING + "Bruno Costa: one more thing\n").encode())
+    assert len(core.library.get(entry.id).utterances) == 4
