@@ -68,6 +68,16 @@ def execution_order(plugin_id: str, metadata: Mapping[str, PluginMetadata]) -> l
 def check_all(metadata: Mapping[str, PluginMetadata]) -> list[str]:
     """Every dependency problem among the loaded plugins, one message each (empty when all is well)."""
     problems = []
+    providers: dict[str, list[str]] = {}
+    for pid in sorted(metadata):
+        for key in metadata[pid].provides:
+            providers.setdefault(key, []).append(pid)
+    for pid in sorted(metadata):
+        for req in metadata[pid].requires:
+            if req not in metadata and len(providers.get(req, [])) > 1:
+                problems.append(f"Plugin '{pid}' requires '{req}', which several plugins provide "
+                                f"({', '.join(providers[req])}); it gets '{providers[req][0]}'. "
+                                "Require the plugin id instead.")
     for pid in sorted(metadata):
         try:
             execution_order(pid, metadata)

@@ -259,3 +259,9 @@ def test_defaults_come_from_the_environment(monkeypatch, plugins, tmp_path):
     core = QualiaCore(entry_points=False)
     assert core.plugins_dir == plugins.resolve()
     assert core.data_dir == (tmp_path / "elsewhere").resolve()
+
+
+def test_a_requirement_several_plugins_provide_is_reported_as_ambiguous(plugins, data_dir):
+    write_plugin(plugins, "counter2", COUNTER.format(version="1").replace('"counter"', '"counter2"'))
+    core = QualiaCore(plugins_dir=plugins, data_dir=data_dir, entry_points=False)
+    assert any("'turns', which several plugins provide (counter, counter2)" in p for p in core.dependency_problems())
