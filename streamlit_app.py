@@ -4,7 +4,15 @@ import streamlit as st
 
 st.set_page_config(page_title="Qualia", page_icon=":material/forum:", layout="wide")
 
-page = st.navigation([
-    st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:", default=True),
-])
-page.run()
+pages = {
+    "Research": [
+        st.Page("pages/library.py", title="Library", icon=":material/library_books:", default=True),
+        st.Page("pages/analyze.py", title="Analyze", icon=":material/analytics:"),
+        st.Page("pages/explore.py", title="Explore", icon=":material/travel_explore:"),
+    ],
+    "Operations": [
+        st.Page("pages/health.py", title="Health", icon=":material/monitor_heart:"),
+        st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:"),
+    ],
+}
+st.navigation(pages).run()

@@ -1,14 +1,54 @@
-"""What every page shares: the one QualiaCore of this server process."""
+"""What every page shares: the one QualiaCore of this server process, and small helpers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from qualia_core import QualiaCore
+from qualia_core import QualiaCore, QualiaError
+from qualia_core.library import LibraryEntry
 
 
 @st.cache_resource(show_spinner="Loading plugins…")
 def get_core() -> QualiaCore:
+    """One core per server process, shared by every session (its cache and library are thread-safe)."""
     core = QualiaCore()
     core.discover_plugins()
     return core
+
+
+def library_entries() -> list[LibraryEntry]:
+    return get_core().library.list()
+
+
+def entry_label(entry: LibraryEntry) -> str:
+    return f"{entry.name} ({entry.format}, {entry.utterances} turns)"
+
+
+def run_plugin(plugin_id: str, doc_id: str, config: dict[str, Any] | None = None,
+               dependency_configs: dict[str, dict[str, Any]] | None = None) -> tuple[dict | None, str | None]:
+    """(result, None) or (None, error message). Results come from the core's cache when they exist."""
+    core = get_core()
+    try:
+        doc = core.library.get(doc_id)
+        return core.execute_plugin(plugin_id, doc, config, dependency_configs=dependency_configs), None
+    except QualiaError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a bug must not take the page down; report it in its place
+        report_error(exc)
+        return None, f"Unexpected error in {plugin_id}: {type(exc).__name__}. Details are in the server log."
+
+
+def report_error(exc: BaseException) -> None:
+    """Streamlit catches page errors itself; send them to Sentry when it is configured."""
+    try:
+        from ops.monitoring.sentry_config import capture_page_error
+    except ImportError:
+        return
+    capture_page_error(exc, page=st.session_state.get("_page", "unknown"))
+
+
+def empty_library_hint() -> None:
+    st.info("Your library is empty. Go to **Library** and upload a transcript (.txt, .vtt, .srt or .docx) first.",
+            icon=":material/upload_file:")

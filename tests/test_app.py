@@ -1,25 +1,173 @@
-"""The app's pages run and show what the core found."""
+"""The app's pages, driven with Streamlit's AppTest: what a researcher and an operator do."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from qualia_core import QualiaCore
+
 ROOT = Path(__file__).resolve().parents[1]
+VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
+PAGES = ["pages/library.py", "pages/analyze.py", "pages/explore.py", "pages/health.py", "pages/plugins.py"]
+
+FAILING = '''
+from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+class AlwaysFails(BaseAnalyzerPlugin):
+    def meta(self):
+        return PluginMetadata(id="always_fails", type=PluginType.ANALYZER, name="Always fails",
+                              description="A plugin with a bug.", version="1.0")
+
+    def _analyze_impl(self, document, config, context):
+        raise RuntimeError("bug in the plugin")
+'''
 
 
 @pytest.fixture
-def app(data_dir, monkeypatch) -> AppTest:
+def app(data_dir, monkeypatch):
+    """A fresh app on an empty data dir (the core is a cache_resource: clear it between tests)."""
     monkeypatch.chdir(ROOT)
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    st.cache_resource.clear()
+
+    def make(page: str | None = None) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    yield make
+    st.cache_resource.clear()
 
 
-def test_the_plugins_page_lists_the_six_plugins(app):
-    app.run()
-    assert not app.exception
-    table = app.dataframe[0].value
+@pytest.fixture
+def with_meeting(data_dir) -> str:
+    entry, _ = QualiaCore(data_dir=data_dir, entry_points=False).library.add(VTT.name, VTT.read_bytes())
+    return entry.id
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_library(app, page):
+    at = app(page)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_a_document(app, with_meeting, page):
+    at = app(page)
+    assert not at.exception
+
+
+def test_uploading_a_vtt_adds_it_to_the_library(app, data_dir):
+    at = app()
+    at.file_uploader[0].set_value([(VTT.name, VTT.read_bytes(), "text/vtt")])
+    at.run()
+    assert not at.exception
+    assert any("Added" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert list(table["name"]) == ["ES2012a_excerpt"]
+    assert table["utterances"][0] == 8
+    assert [e.name for e in QualiaCore(data_dir=data_dir, entry_points=False).library.list()] == ["ES2012a_excerpt"]
+
+
+def test_a_bad_file_is_named_and_the_good_ones_in_the_same_upload_are_kept(app):
+    at = app()
+    at.file_uploader[0].set_value([("broken.docx", b"not a zip", "application/octet-stream"),
+                                   (VTT.name, VTT.read_bytes(), "text/vtt")])
+    at.run()
+    assert any("broken.docx" in e.value for e in at.error)
+    assert list(at.dataframe[0].value["name"]) == ["ES2012a_excerpt"]
+
+
+def test_pseudonyms_replace_speaker_names_in_the_library(app, with_meeting):
+    at = app()
+    at.button(key="library_pseudonymise").click().run()
+    speakers = at.dataframe[0].value["speakers"][0]
+    assert speakers == "P01, P02, P03, P04"
+
+
+def test_deleting_asks_for_confirmation(app, with_meeting):
+    at = app()
+    at.button(key="library_delete").click().run()
+    assert any("cannot be undone" in w.value for w in at.warning)
+    at.button(key="library_delete_yes").click().run()
+    assert not at.exception
+    assert any("No transcripts yet" in i.value for i in at.info)
+
+
+def word_table(at: AppTest):
+    """The word_frequencies table of a word_frequency result (the first term/count table shown)."""
+    return next(d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"])
+
+
+def run_analysis(at: AppTest, doc_id: str, plugins: dict[str, list[str]]) -> AppTest:
+    at.multiselect(key="analyze_docs").set_value([doc_id])
+    for ptype, ids in plugins.items():
+        at.multiselect(key=f"analyze_plugins_{ptype}").set_value(ids)
+    at.run()
+    at.button(key="analyze_run").click().run()
+    assert not at.exception
+    return at
+
+
+def test_word_frequency_shows_a_table_whose_top_row_is_the_expected_word(app, with_meeting):
+    at = run_analysis(app("pages/analyze.py"), with_meeting, {"analyzer": ["word_frequency"]})
+    table = word_table(at)
+    assert table.iloc[0].tolist() == ["right", 3]
+
+
+def test_changing_a_parameter_changes_the_result(app, with_meeting):
+    at = run_analysis(app("pages/analyze.py"), with_meeting, {"analyzer": ["word_frequency"]})
+    at.number_input(key="analyze_param_word_frequency_min_length").set_value(6)
+    at.button(key="analyze_run").click().run()
+    table = word_table(at)
+    assert table.iloc[0].tolist() == ["control", 2]
+    assert (table["term"].str.len() >= 6).all()
+
+
+def test_a_visualizer_renders_its_chart(app, with_meeting):
+    at = run_analysis(app("pages/analyze.py"), with_meeting, {"visualizer": ["frequency_chart"]})
+    assert at.get("plotly_chart")
+
+
+def test_a_failing_plugin_shows_its_error_and_the_others_still_render(app, with_meeting, tmp_path, monkeypatch):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    for shipped in (ROOT / "plugins").iterdir():
+        if (shipped / "__init__.py").exists():
+            os.symlink(shipped, plugins / shipped.name)
+    (plugins / "always_fails").mkdir()
+    (plugins / "always_fails" / "__init__.py").write_text(FAILING)
+    monkeypatch.setenv("QUALIA_PLUGINS_DIR", str(plugins))
+    at = run_analysis(app("pages/analyze.py"), with_meeting, {"analyzer": ["always_fails", "word_frequency"]})
+    assert any("always_fails" in e.value and "RuntimeError" in e.value for e in at.error)
+    assert word_table(at).shape[0] > 0
+
+
+def test_the_health_page_shows_a_breaker_opened_by_failures_and_resets_it(app, data_dir, monkeypatch):
+    from ops.monitoring.breaker_registry import BreakerRegistry, read_snapshot
+
+    registry = BreakerRegistry(data_dir, max_failures=2)
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            registry.guard("word_frequency", None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
+    at = app("pages/health.py")
+    assert not at.exception
+    assert any("critical" in e.value for e in at.error)
+    assert any("switched off" in m.value for m in at.markdown)
+    at.button(key="health_reset_word_frequency").click().run()
+    assert read_snapshot(data_dir)["word_frequency"]["state"] == "closed"
+    assert not any("switched off" in m.value for m in at.markdown)
+
+
+def test_the_plugins_page_lists_every_shipped_plugin(app):
+    at = app("pages/plugins.py")
+    ids = set(at.dataframe[0].value["id"])
     assert {"teams_cleaner", "word_frequency", "sentiment_analyzer", "frequency_chart",
-            "wordcloud_viz", "sentiment_viz"} <= set(table["id"])
-    assert not app.error
+            "wordcloud_viz", "sentiment_viz"} <= ids
