@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Qualia", page_icon=":material/forum:", layout="wide")
+# A local icon: a :material/…: page icon makes the browser fetch the favicon from fonts.gstatic.com.
+st.set_page_config(page_title="Qualia", page_icon="assets/qualia_icon.png", layout="wide")
 
 pages = {
     "Research": [

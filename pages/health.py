@@ -5,6 +5,7 @@ import os
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit_autorefresh import st_autorefresh
 
 from pages.common import get_core
 
@@ -88,7 +89,6 @@ def breakers(report: dict) -> None:
                            help="Switch the plugin back on now instead of waiting for the retry.")
 
 
-@st.fragment(run_every=None if paused else interval)
 def live() -> None:
     previous = checker.history_samples()[-1] if checker.history_samples() else None
     report = checker.check()
@@ -107,4 +107,8 @@ def live() -> None:
                + (f" ({backups['last_result']})" if backups.get("last_result") else ""))
 
 
+# streamlit-autorefresh (the design's choice) reruns the page from the browser every interval; checked
+# in headless Chromium with Streamlit 1.67. AppTest cannot tick it, so tests drive reruns themselves.
+if not paused:
+    st_autorefresh(interval=int(interval * 1000), key="health_autorefresh")
 live()

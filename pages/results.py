@@ -21,7 +21,8 @@ def show_figure(result: dict[str, Any], key: str) -> None:
 
 
 def _summary(summary: dict[str, Any]) -> None:
-    numbers = {k: v for k, v in summary.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    numbers = {k: v for k, v in summary.items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool) and "." not in k}
     words = {k: v for k, v in summary.items() if k not in numbers and v is not None and len(str(v)) <= 80}
     long_texts = {k: v for k, v in summary.items() if isinstance(v, str) and len(v) > 80}
     if numbers:
@@ -53,7 +54,7 @@ def render_result(plugin_id: str, doc_name: str, result: dict[str, Any], key: st
     if kind == "file":
         st.caption(f"Written to {result['path']}")
         return
-    _summary(result_summary(result))
+    _summary({k: v for k, v in result_summary(result).items() if not k.startswith("parameters_used.")})
     tables = result_tables(result)
     for name, table in tables.items():
         st.markdown(f"**{name.replace('_', ' ').replace('.', ' › ')}** ({len(table)} rows)")
