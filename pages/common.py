@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from qualia_core import QualiaCore, QualiaError
+from qualia_core import Document, QualiaCore, QualiaError
 from qualia_core.library import LibraryEntry
 
 
@@ -26,12 +26,21 @@ def entry_label(entry: LibraryEntry) -> str:
     return f"{entry.name} ({entry.format}, {entry.utterances} turns)"
 
 
+ALL_DOCUMENTS = "__library__"
+
+
+def get_document(doc_id: str) -> Document:
+    """A library document, or the whole library as one document for ALL_DOCUMENTS."""
+    library = get_core().library
+    return library.combined() if doc_id == ALL_DOCUMENTS else library.get(doc_id)
+
+
 def run_plugin(plugin_id: str, doc_id: str, config: dict[str, Any] | None = None,
                dependency_configs: dict[str, dict[str, Any]] | None = None) -> tuple[dict | None, str | None]:
     """(result, None) or (None, error message). Results come from the core's cache when they exist."""
     core = get_core()
     try:
-        doc = core.library.get(doc_id)
+        doc = get_document(doc_id)
         return core.execute_plugin(plugin_id, doc, config, dependency_configs=dependency_configs), None
     except QualiaError as exc:
         return None, str(exc)

@@ -47,7 +47,7 @@ def tiles(report: dict, previous: dict | None) -> None:
                                               ("disk_percent", "Disk", "%"), ("process_memory_mb", "App memory", " MB")]):
         delta = None if not previous else round(system[key] - previous[key], 1)
         col.metric(label, f"{system[key]:.1f}{unit}", delta=delta, delta_color="inverse")
-    cols[4].metric("Plugins", plugins["summary"])
+    cols[4].metric("Plugins working", f"{plugins['working']}/{plugins['total']}")
 
 
 def history_chart(samples: list[dict]) -> None:

@@ -79,3 +79,17 @@ class Document:
             f"Document(id={self.id!r}, format={self.metadata.get('format')!r}, "
             f"utterances={len(self.utterances)}, speakers={len(self.speakers)})"
         )
+
+
+def combine_documents(documents: list[Document], doc_id: str = "library") -> Document:
+    """One document holding the turns of several, in order, for library-wide views.
+
+    Times are dropped (each meeting starts at zero, so they would interleave); the turns keep their
+    speakers, and `metadata["parts"]` lists (document id, first turn, turn count)."""
+    turns: list[Utterance] = []
+    parts = []
+    for doc in documents:
+        parts.append((doc.id, len(turns), len(doc.utterances)))
+        turns.extend(Utterance(u.speaker, u.text) for u in doc.utterances)
+    return Document(doc_id, "\n".join(d.content for d in documents), turns,
+                    {"format": "combined", "source": f"{len(documents)} documents", "parts": parts})

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .atomic import atomic_write_json
-from .document import Document
+from .document import Document, combine_documents
 from .errors import QualiaError
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ class DocumentLibrary:
         self._parse = parse
         self._lock = threading.RLock()
         self._parsed: dict[str, tuple[tuple, Document]] = {}
+        self._combined: tuple[tuple, Document] | None = None
 
     # -- reading --
     def _entry_path(self, doc_id: str) -> Path:
@@ -130,6 +131,16 @@ class DocumentLibrary:
             doc = doc.rename_speakers(entry.speaker_map)
         self._parsed[doc_id] = (stamps, doc)
         return doc
+
+    def combined(self, doc_ids: list[str] | None = None) -> Document:
+        """All documents (or the given ones) as one, for library-wide word, sentiment and speaker views."""
+        ids = doc_ids if doc_ids is not None else [e.id for e in self.list()]
+        docs = [self.get(i) for i in ids]
+        key = tuple(map(id, docs))  # get() returns the same objects while the files are unchanged
+        cached = self._combined
+        if cached is None or cached[0] != key:
+            cached = self._combined = (key, combine_documents(docs, doc_id=f"library-{len(ids)}"))
+        return cached[1]
 
     # -- writing --
     def add(self, name: str, data: bytes) -> tuple[LibraryEntry, bool]:

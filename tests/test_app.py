@@ -171,3 +171,54 @@ def test_the_plugins_page_lists_every_shipped_plugin(app):
     ids = set(at.dataframe[0].value["id"])
     assert {"teams_cleaner", "word_frequency", "sentiment_analyzer", "frequency_chart",
             "wordcloud_viz", "sentiment_viz"} <= ids
+
+
+def test_keyword_in_context_finds_a_known_phrase_with_its_speaker(app, with_meeting):
+    at = app("pages/explore.py")
+    at.text_input(key="explore_kwic_query").set_value("remote control").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "match" in d.value.columns)
+    assert list(table["match"]) == ["remote control", "remote control"]
+    assert list(table["speaker"]) == ["Marketing", "Industrial Designer"]
+    assert table["time"][0] == "00:02:35"
+    assert any("2** occurrences" in m.value for m in at.markdown)
+
+
+def test_keyword_in_context_links_back_to_the_whole_turn(app, with_meeting):
+    at = app("pages/explore.py")
+    at.text_input(key="explore_kwic_query").set_value("remote control").run()
+    at.number_input(key="explore_kwic_pick").set_value(2).run()
+    assert any("Industrial Designer" in c.value for c in at.caption)
+    assert any("inter workings of our little remote control" in t.value for t in at.text)
+
+
+def test_explore_covers_the_whole_library(app, with_meeting, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("second", "Ana: the remote control is great")
+    at = app("pages/explore.py")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.text_input(key="explore_kwic_query").set_value("remote control").run()
+    assert not at.exception
+    assert any("3** occurrences" in m.value for m in at.markdown)
+
+
+def test_the_dispersion_strip_shows_where_a_word_occurs(app, with_meeting):
+    at = app("pages/explore.py")
+    at.text_input(key="explore_dispersion_word").set_value("design").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 2  # top words and the dispersion strip
+
+
+def test_transcript_html_is_shown_as_text(app, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(
+        "xss", "Ana: <script>alert('x')</script> and <b>bold</b>\nBo: fine")
+    at = app("pages/explore.py")
+    at.text_input(key="explore_kwic_query").set_value("fine").run()
+    at.number_input(key="explore_kwic_pick").set_value(1).run()
+    assert any("<script>alert('x')</script>" in t.value for t in at.text)
+    assert not [m for m in at.markdown if "<script>" in m.value]
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "streamlit_app.py"], ids=lambda p: p.name)
+def test_no_page_renders_raw_html(source):
+    text = source.read_text()
+    assert "unsafe_allow_html" not in text and "st.html(" not in text and "components.html(" not in text

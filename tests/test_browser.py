@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "docs" / "screenshots"
 VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
+SEEDED = Path(__file__).parent / "fixtures" / "explore" / "ES2012a_opening_bracket.txt"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
@@ -46,7 +47,10 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     _need_chromium()
     port = _free_port()
-    env = {**os.environ, "QUALIA_DATA_DIR": str(tmp_path_factory.mktemp("data")), "HEALTH_CHECK_INTERVAL": "2"}
+    data = tmp_path_factory.mktemp("data")
+    from qualia_core import QualiaCore  # a meeting with timestamps is already in the library
+    QualiaCore(data_dir=data, entry_points=False).library.add(SEEDED.name, SEEDED.read_bytes())
+    env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -108,11 +112,18 @@ def go(page, title: str) -> None:
 def choose(page, label: str, option: str) -> None:
     """Pick an option in a multiselect (unless it is already chosen)."""
     box = page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_role("combobox", name=label)).first
+    box.wait_for()
+    page.wait_for_load_state("networkidle")
     if box.locator(f'[data-tag][aria-label="{option}"]').count():
         return
-    page.get_by_role("combobox", name=label).click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.click()
+    for attempt in range(3):  # the list can re-render while the page settles: open it again
+        page.get_by_role("combobox", name=label).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).first.click(timeout=10_000)
+            break
+        except playwright_api.TimeoutError:
+            page.keyboard.press("Escape")
+    box.locator(f'[data-tag][aria-label="{option}"]').wait_for()
     page.keyboard.press("Escape")
 
 
@@ -132,10 +143,18 @@ def test_upload_analyze_and_see_the_chart(page):
     shot(page, "analyze")
 
 
-def test_explore_shows_keyword_in_context(page):
+def test_explore_shows_words_and_keyword_in_context(page):
     go(page, "Explore")
     page.get_by_text("Top words").first.wait_for()
-    shot(page, "explore")
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.locator("[data-testid=stImage] img").first.wait_for()
+    shot(page, "explore_words")
+    page.get_by_role("tab", name="Keyword in context").click()
+    page.get_by_role("textbox", name="Word or phrase").last.fill("remote control")
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"\d+ occurrences")).first.wait_for()
+    page.get_by_text("Show the whole turn").first.wait_for()
+    shot(page, "explore_kwic")
 
 
 def test_the_health_page_updates_itself_within_two_intervals(page):

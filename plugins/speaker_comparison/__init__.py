@@ -1,0 +1,43 @@
+"""Speaker comparison: one table of who talks how much and how positively.
+
+It joins the results of `speaker_stats` (turns, words, talk share) and `sentiment_analyzer`
+(mean polarity and subjectivity per speaker), which the core runs first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+
+class SpeakerComparison(BaseAnalyzerPlugin):
+    def meta(self) -> PluginMetadata:
+        return PluginMetadata(
+            id="speaker_comparison",
+            type=PluginType.ANALYZER,
+            name="Speaker comparison",
+            description="Talk share, words, turns and mean sentiment of each speaker, side by side.",
+            version="1.0.0",
+            requires=["speaker_stats", "sentiment_analyzer"],
+            provides=["comparison"],
+        )
+
+    def _analyze_impl(self, document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        stats = context["speaker_stats"]
+        sentiment = context["sentiment_analyzer"].get("per_speaker", {})
+        rows = []
+        for s in stats["speakers"]:
+            mood = sentiment.get(s["speaker"], {})
+            rows.append({
+                "speaker": s["speaker"],
+                "turns": s["turns"],
+                "words": s["words"],
+                "word_share": s["word_share"],
+                "talk_share": s.get("talk_share"),
+                "mean_words_per_turn": s["mean_words_per_turn"],
+                "mean_polarity": mood.get("polarity"),
+                "mean_subjectivity": mood.get("subjectivity"),
+                "sentiment_label": mood.get("label"),
+            })
+        return {"comparison": rows, "speakers": len(rows), "has_timestamps": stats["has_timestamps"]}
