@@ -167,7 +167,7 @@ def validate_config(plugin_id: str, parameters: dict[str, Parameter], config: di
             errors.append((name, f"unknown parameter (parameters of '{plugin_id}': {known})"))
     for name, param in parameters.items():
         if name not in config or config[name] is None:
-            result[name] = param.default
+            result[name] = list(param.default) if isinstance(param.default, list) else param.default
             continue
         try:
             result[name] = param.coerce(config[name])

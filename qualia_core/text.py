@@ -1,0 +1,125 @@
+"""Shared text tools for plugins: word tokenising, stopwords, fillers and a small language detector.
+
+Generic on purpose: any plugin may use it. Everything works offline (no NLTK or downloaded data).
+
+Words are runs of Unicode letters (ç, ã, é…); an apostrophe joins letters inside a word (don't, d'água;
+’ and ‘ count as '). Digits, underscores and punctuation separate words and are never part of one, so
+digits-only tokens never appear. Transcript markers in curly braces ({vocalsound}, {disfmarker}) are
+not speech and never give words. A transcript's split contraction "I 'm" gives "I" and "m".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+__all__ = [
+    "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "LANGUAGES",
+    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "detect_language", "language_from_hits",
+]
+
+#: A word: letters, optionally joined by inner apostrophes. Usable as a scikit-learn token_pattern.
+WORD_PATTERN = r"[^\W\d_]+(?:'[^\W\d_]+)*"
+WORD_RE = re.compile(WORD_PATTERN)
+#: Annotation markers of transcripts such as {vocalsound}, {disfmarker}, {gap}.
+MARKER_RE = re.compile(r"\{[^{}\n]*\}")
+_TOKEN_RE = re.compile(r"\{[^{}\n]*\}|(" + WORD_PATTERN + ")")  # markers match, with an empty group
+
+_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")  # ’ ‘ ʼ
+
+LANGUAGES = ("en", "pt")
+_STOPWORD_DIR = Path(__file__).resolve().parent / "stopwords"
+
+
+def _load_words(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(unicodedata.normalize("NFC", line.lower()))
+    return frozenset(words)
+
+
+#: Stopwords by language code, lowercase, with accents and apostrophes ("don't", "não").
+STOPWORDS: dict[str, frozenset[str]] = {lang: _load_words(_STOPWORD_DIR / f"{lang}.txt") for lang in LANGUAGES}
+
+#: Non-lexical sounds of speech (hesitations, backchannel noises) in English and Portuguese, lowercase.
+#: Kept apart from STOPWORDS so a plugin can choose to count them (e.g. to study hesitation).
+FILLERS: frozenset[str] = frozenset({
+    "uh", "uhh", "um", "umm", "uhm", "uhmm", "mm", "mmm", "mmmm", "hm", "hmm", "hmmm", "mhm", "mhmm",
+    "huh", "ah", "ahh", "aah", "oh", "ooh", "er", "err", "erm", "eh", "ehm", "em", "ew", "hmph",
+    "uh-huh", "mm-hmm", "uh-uh",
+    "ahn", "ã", "ãh", "ãhn", "hã", "hum", "humm", "hein", "éh", "ehh", "uhum", "aham", "ahã", "opa",
+})
+
+
+def normalize(text: str) -> str:
+    """`text` in NFC (composed accents) with typographic apostrophes turned into '."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "'")
+    return text
+
+
+def strip_markers(text: str) -> str:
+    """`text` without {curly-brace} annotation markers."""
+    return MARKER_RE.sub(" ", text) if "{" in text else text
+
+
+def tokenize(text: str) -> list[str]:
+    """The words of `text`, in order, with their case (see the module docstring for what a word is)."""
+    text = normalize(text)
+    if "{" in text:
+        return [t for t in _TOKEN_RE.findall(text) if t]
+    return WORD_RE.findall(text)
+
+
+#: Stopwords that only one language has: their share of a text tells the language.
+LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
+    lang: STOPWORDS[lang] - frozenset().union(*(STOPWORDS[o] for o in LANGUAGES if o != lang))
+    for lang in LANGUAGES
+}
+PT_LETTERS_RE = re.compile(r"[ãõçâêôáéíóúà]")
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalpha() or c == "'")})
+_SAMPLE_CHARS = 20_000
+_MIN_RATIO = 0.08  # below this share of marker words, a text is in neither language
+_TIE = 0.15  # shares closer than this (relatively) are a tie
+_ACCENTED = 0.02  # share of words with Portuguese letters that breaks a tie towards "pt"
+
+
+def detect_language(text: str) -> str:
+    """"en", "pt" or "unknown" from the share of each language's own stopwords in the first 20k characters.
+
+    English or Portuguese speech has 30–55 % of such words; a text with under 8 % of either (numbers,
+    names, another language, empty) is "unknown". When both shares are close, Portuguese letters
+    (ã, ç, é…) decide.
+    """
+    sample = strip_markers(normalize(text[:_SAMPLE_CHARS]).lower())
+    if sample.isascii():  # fast path: cut at every non-letter except the apostrophe
+        words = sample.translate(_ASCII_SEPARATORS).split()
+    else:
+        words = WORD_RE.findall(sample)
+    hits = {lang: sum(map(LANGUAGE_MARKERS[lang].__contains__, words)) for lang in LANGUAGES}
+    accented = 0 if sample.isascii() else sum(1 for w in words if PT_LETTERS_RE.search(w))
+    return language_from_hits(hits, len(words), accented / max(1, len(words)))
+
+
+def language_from_hits(hits: dict[str, int], total: int, accented_share: float = 0.0) -> str:
+    """The language decision of `detect_language`, for a caller that counted words already.
+
+    `hits` maps each language to how many of the `total` words are in LANGUAGE_MARKERS[lang];
+    `accented_share` is the share of words with Portuguese letters (used only to break a tie).
+    """
+    if total <= 0:
+        return "unknown"
+    ratios = {lang: hits.get(lang, 0) / total for lang in LANGUAGES}
+    best = max(LANGUAGES, key=lambda lang: ratios[lang])
+    if ratios[best] < _MIN_RATIO:
+        return "unknown"
+    other = max((lang for lang in LANGUAGES if lang != best), key=lambda lang: ratios[lang])
+    if ratios[best] - ratios[other] <= _TIE * ratios[best]:
+        return "pt" if accented_share >= _ACCENTED else "en"
+    return best
