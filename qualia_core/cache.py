@@ -76,8 +76,9 @@ class ResultCache:
         self.hits += 1
         return json.loads(text)
 
-    def put(self, plugin_id: str, key: str, result: dict[str, Any]) -> None:
-        text = json.dumps(result, ensure_ascii=False)
+    def put(self, plugin_id: str, key: str, result: dict[str, Any] | str) -> None:
+        """Store a result (or its JSON text, when the caller already has it)."""
+        text = result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
         self._remember(key, text)
         if self.directory is not None:
             try:

@@ -47,12 +47,8 @@ class Document:
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of what analyses see (speakers, texts, times): the cache key of this document."""
-        h = hashlib.sha256()
-        for u in self.utterances:
-            h.update(f"{u.speaker}\x1f{u.start}\x1f{u.end}\x1f".encode())
-            h.update(u.text.encode("utf-8", "surrogatepass"))
-            h.update(b"\x1e")
-        return h.hexdigest()
+        joined = "\x1e".join([f"{u.speaker}\x1f{u.start}\x1f{u.end}\x1f{u.text}" for u in self.utterances])
+        return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
     def with_utterances(self, utterances: Iterable[Utterance], **metadata: Any) -> "Document":
         """A new document with other turns (cleaned, renamed speakers…) and the same raw content."""

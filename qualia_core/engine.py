@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -12,11 +13,12 @@ from typing import Any, Callable
 from . import formats, resolver
 from .cache import ResultCache, cache_key
 from .contract import PluginMetadata, PluginType
+from .corpus import run_corpus
 from .discovery import Discovery, LoadFailure, LoadedPlugin, discover
 from .document import Document
 from .errors import PluginExecutionError, PluginNotFoundError, QualiaError
 from .library import DocumentLibrary
-from .results import analysis_result, visual_result
+from .results import analysis_result, to_json_text, visual_result
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +135,9 @@ class QualiaCore:
                 results[pid] = cached
                 continue
             upstream = dict(results)  # everything it (transitively) requires, dependencies first
-            results[pid] = self._run(loaded, document, validated[pid], upstream, key)
-            self.cache.put(pid, key, results[pid])
+            text = to_json_text(self._run(loaded, document, validated[pid], upstream, key))
+            self.cache.put(pid, key, text)
+            results[pid] = json.loads(text)  # JSON-ready by construction, and a copy the plugin cannot touch
         log.debug("executed %s on document %s", plugin_id, document.id)
         return results[target.metadata.id]
 
@@ -155,7 +158,7 @@ class QualiaCore:
             return analysis_result(plugin._analyze_impl(document, config, dict(upstream)))
 
         info = {"version": meta.version, "config": config, "document_id": document.id,
-                "document_bytes": len(document.content.encode("utf-8", "surrogatepass")),
+                "document_chars": len(document.content),
                 "document_utterances": len(document.utterances), "document_format": document.metadata.get("format")}
         started = time.perf_counter()
         try:
@@ -167,6 +170,10 @@ class QualiaCore:
             raise PluginExecutionError(meta.id, exc) from exc
         log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, time.perf_counter() - started)
         return result
+
+    def run_corpus(self, sources, plugin_ids, config=None, executor=None, progress=None) -> dict[str, dict[str, dict]]:
+        """Run plugins over files, folders or Documents; doc id -> plugin id -> result (see qualia_core.corpus)."""
+        return run_corpus(self, sources, plugin_ids, config, executor=executor, progress=progress)
 
     def clear_cache(self, plugin_id: str | None = None) -> None:
         self.cache.invalidate(plugin_id)

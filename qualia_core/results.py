@@ -42,10 +42,19 @@ def plain(obj: Any) -> Any:
     raise TypeError(f"cannot turn a {type(obj).__name__} into JSON")
 
 
+def to_json_text(result: dict[str, Any]) -> str:
+    """The result as JSON text. The C encoder handles plain results at once; anything else (numpy
+    numbers, sets, NaN…) goes through `plain` first."""
+    try:
+        return json.dumps(result, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return json.dumps(plain(result), ensure_ascii=False, allow_nan=False)
+
+
 def analysis_result(obj: Any) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise TypeError(f"the plugin returned {type(obj).__name__}; it must return a dict")
-    return plain(obj)
+    return obj
 
 
 def visual_result(obj: Any) -> dict[str, Any]:
@@ -62,7 +71,7 @@ def visual_result(obj: Any) -> dict[str, Any]:
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return {"kind": "file", "path": str(path), "mime": mime, "size": path.stat().st_size}
     if isinstance(obj, dict):
-        result = plain(obj)
+        result = dict(obj)
         result.setdefault("kind", "data")
         return result
     raise TypeError(f"the visualizer returned {type(obj).__name__}; return a plotly figure, image bytes, "

@@ -28,6 +28,7 @@ from qualia_core.errors import QualiaError
 log = logging.getLogger(__name__)
 
 STATS_FILE = Path("ops") / "circuit_breakers.json"
+SAVE_EVERY = 1.0  # seconds between stores of counters that moved without a transition or failure
 
 
 class State(str, Enum):
@@ -150,6 +151,7 @@ class CircuitBreaker:
         self.listeners = list(listeners)
         self._lock = threading.Lock()
         self._trial_running = False
+        self._saved_at = float("-inf")
         self.stats = stats or BreakerStats()
         self.stats.max_failures, self.stats.timeout_seconds = int(max_failures), float(timeout_seconds)
         # The monotonic moment the breaker opened, rebuilt from the stored wall time after a restart.
@@ -195,9 +197,15 @@ class CircuitBreaker:
                 "circuit breaker %s: %s -> %s", self.name, old.value, new.value)
         changes.append((old, new))
 
-    def _after(self, changes: list, snapshot: BreakerStats | None) -> None:
-        """Persist and notify outside the lock; neither may break the caller."""
-        if self.store is not None and snapshot is not None:
+    def _after(self, changes: list, snapshot: BreakerStats | None, *, urgent: bool = False) -> None:
+        """Persist and notify outside the lock; neither may break the caller.
+
+        Transitions and failures are stored at once; a success only moves counters, stored at most
+        once per SAVE_EVERY seconds (a file rewrite per call was the earlier Qualia's cost)."""
+        now = self.clock()
+        due = changes or urgent or now - self._saved_at >= SAVE_EVERY
+        if self.store is not None and snapshot is not None and due:
+            self._saved_at = now
             try:
                 self.store.save(self.name, snapshot, durable=bool(changes))
             except Exception:
@@ -229,7 +237,8 @@ class CircuitBreaker:
                     self.stats.recovery_attempts += 1
                 self.stats.total_calls += 1
             snapshot = self._copy()
-        self._after(changes, snapshot if (changes or not refused) else None)
+        if changes:
+            self._after(changes, snapshot)
         if refused:
             raise error
         changes = []
@@ -254,7 +263,7 @@ class CircuitBreaker:
                     else:
                         self._transition(State.OPEN, changes)
                 snapshot = self._copy()
-            self._after(changes, snapshot)
+            self._after(changes, snapshot, urgent=True)
             raise
         with self._lock:
             if trial:
@@ -276,7 +285,7 @@ class CircuitBreaker:
                 self._transition(State.CLOSED, changes)
             self.stats.consecutive_failures = 0
             snapshot = self._copy()
-        self._after(changes, snapshot)
+        self._after(changes, snapshot, urgent=True)
 
     def snapshot(self) -> dict[str, Any]:
         changes: list = []

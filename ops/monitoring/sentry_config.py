@@ -124,7 +124,7 @@ def _tag_scope(scope: Any, plugin_id: str, info: dict[str, Any]) -> None:
     scope.set_tag("document_format", info.get("document_format"))
     scope.set_context("plugin_run", {
         "parameters": _safe_parameters(info.get("config", {})),
-        "document_bytes": info.get("document_bytes"),
+        "document_chars": info.get("document_chars"),
         "document_utterances": info.get("document_utterances"),
     })
 
