@@ -2,8 +2,16 @@
 
 import streamlit as st
 
+from pages.common import start_up
+
 # A local icon: a :material/…: page icon makes the browser fetch the favicon from fonts.gstatic.com.
 st.set_page_config(page_title="Qualia", page_icon="assets/qualia_icon.png", layout="wide")
+
+problems = start_up()
+if problems:
+    st.error("Qualia cannot start because of its configuration (environment variables or .env):\n\n"
+             + "\n".join(f"- {p}" for p in problems))
+    st.stop()
 
 pages = {
     "Research": [

@@ -10,6 +10,32 @@ from qualia_core import Document, QualiaCore, QualiaError
 from qualia_core.library import LibraryEntry
 
 
+@st.cache_resource
+def start_up() -> list[str]:
+    """Once per server: validate the settings, set up logging and (optional) Sentry.
+    Returns the configuration problems (empty when Qualia can start)."""
+    from qualia_core.config import ConfigurationError, load_settings
+    from qualia_core.logs import configure_from_settings
+
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        return exc.problems
+    configure_from_settings(settings)
+    try:
+        from ops.monitoring.sentry_config import init_sentry
+    except ImportError:
+        return []
+    init_sentry()
+    return []
+
+
+def setting(name: str):
+    from qualia_core import config
+
+    return config.get(name)
+
+
 @st.cache_resource(show_spinner="Loading plugins…")
 def get_core() -> QualiaCore:
     """One core per server process, shared by every session (its cache and library are thread-safe)."""

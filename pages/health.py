@@ -1,13 +1,11 @@
 """Health: is Qualia well? Refreshes itself; operators reset circuit breakers here."""
 
-import os
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from pages.common import get_core
+from pages.common import get_core, setting
 
 st.session_state["_page"] = "health"
 st.title("Health")
@@ -27,7 +25,7 @@ def get_checker() -> HealthChecker:
 
 
 checker = get_checker()
-default_interval = int(float(os.environ.get("HEALTH_CHECK_INTERVAL", "30")))
+default_interval = int(setting("HEALTH_CHECK_INTERVAL"))
 cols = st.columns([2, 1, 3])
 interval = cols[0].number_input("Refresh every (seconds)", min_value=1, max_value=3600, value=default_interval,
                                 key="health_interval")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from . import formats, resolver
+from . import config, formats, resolver
 from .cache import ResultCache, cache_key
 from .contract import PluginMetadata, PluginType
 from .corpus import run_corpus
@@ -23,7 +22,6 @@ from .results import analysis_result, to_json_text, visual_result
 log = logging.getLogger(__name__)
 
 REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
-DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 # A guard wraps each plugin call: guard(plugin_id, plugin_instance, call, info) -> result, where info
 # describes the run without its text (version, config, document id, size and format).
@@ -49,10 +47,10 @@ class QualiaCore:
     def __init__(self, plugins_dir: str | Path | None = None, data_dir: str | Path | None = None, *,
                  max_document_bytes: int | None = None, entry_points: bool = True,
                  guard: Guard | None | bool = True):
-        self.plugins_dir = Path(plugins_dir or os.environ.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
-        self.data_dir = Path(data_dir or os.environ.get("QUALIA_DATA_DIR") or "data").resolve()
-        self.max_document_bytes = int(max_document_bytes or os.environ.get("QUALIA_MAX_DOCUMENT_BYTES")
-                                      or DEFAULT_MAX_DOCUMENT_BYTES)
+        self.plugins_dir = Path(plugins_dir or config.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
+        self.data_dir = Path(data_dir or config.get("QUALIA_DATA_DIR")).resolve()
+        self.max_document_bytes = int(max_document_bytes
+                                      or config.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE") * 1024 * 1024)
         self.cache = ResultCache(self.data_dir / "cache")
         self.outputs_dir = self.data_dir / "outputs"
         self._entry_points = entry_points
@@ -166,9 +164,14 @@ class QualiaCore:
         except QualiaError:
             raise
         except Exception as exc:
-            log.warning("plugin %s failed on document %s: %s", meta.id, document.id, type(exc).__name__)
+            log.warning("plugin %s failed on document %s: %s", meta.id, document.id, type(exc).__name__,
+                        extra={"plugin_id": meta.id, "plugin_version": meta.version, "document_id": document.id,
+                               "duration": round(time.perf_counter() - started, 4)})
             raise PluginExecutionError(meta.id, exc) from exc
-        log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, time.perf_counter() - started)
+        duration = round(time.perf_counter() - started, 4)
+        log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, duration,
+                 extra={"plugin_id": meta.id, "plugin_version": meta.version, "document_id": document.id,
+                        "duration": duration})
         return result
 
     def run_corpus(self, sources, plugin_ids, config=None, executor=None, progress=None) -> dict[str, dict[str, dict]]:

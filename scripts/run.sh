@@ -5,4 +5,6 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt -e .
+# Streamlit reads STREAMLIT_SERVER_MAX_UPLOAD_SIZE itself, before Qualia's code runs: export .env first.
+if [ -f .env ]; then set -a; . ./.env; set +a; fi
 exec .venv/bin/python -m streamlit run streamlit_app.py "$@"

@@ -67,7 +67,9 @@ def test_thresholds_come_from_the_environment(core, monkeypatch):
 
 def test_an_invalid_threshold_is_named(core, monkeypatch):
     monkeypatch.setenv("ALERT_DISK_CRITICAL_PERCENT", "120")
-    with pytest.raises(ValueError, match="ALERT_DISK_CRITICAL_PERCENT='120'.*0 to 100"):
+    from qualia_core.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="ALERT_DISK_CRITICAL_PERCENT='120'.*0 to 100"):
         Thresholds.from_env()
 
 

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from qualia_core import config
+
 from .circuit_breaker import STATS_FILE, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
 
 
@@ -29,10 +31,9 @@ class BreakerRegistry:
     def __init__(self, data_dir: Path, *, max_failures: int | None = None, timeout_seconds: float | None = None,
                  clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time):
         self.path = Path(data_dir) / STATS_FILE
-        self.max_failures = int(max_failures if max_failures is not None
-                                else env_number("DEFAULT_MAX_FAILURES", 5, minimum=1))
+        self.max_failures = int(max_failures if max_failures is not None else config.get("DEFAULT_MAX_FAILURES"))
         self.timeout_seconds = float(timeout_seconds if timeout_seconds is not None
-                                     else env_number("DEFAULT_TIMEOUT_SECONDS", 300, minimum=0, cast=float))
+                                     else config.get("DEFAULT_TIMEOUT_SECONDS"))
         self.clock, self.wall = clock, wall
         self.store = JsonFileStore(self.path)
         self._stored = self.store.load()

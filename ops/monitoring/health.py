@@ -8,7 +8,6 @@ uptime tools read it. A check is cheap: psutil's non-blocking readings and one s
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections import deque
@@ -19,7 +18,9 @@ from typing import Any, Callable
 
 import psutil
 
-from .breaker_registry import env_number, read_snapshot
+from qualia_core import config
+
+from .breaker_registry import read_snapshot
 
 LAST_BACKUP_FILE = Path("ops") / "last_backup.json"
 STATUS_OF = {"healthy": "pass", "degraded": "warn", "critical": "fail"}
@@ -35,18 +36,13 @@ class Thresholds:
 
     @classmethod
     def from_env(cls) -> "Thresholds":
-        def pct(name: str, default: float) -> float:
-            value = env_number(name, default, minimum=0, cast=float)
-            if value > 100:
-                raise ValueError(f"{name}={os.environ[name]!r} is not valid: it accepts a percentage from 0 to 100")
-            return value
-
+        """From ALERT_* settings (validated by qualia_core.config)."""
         return cls(
-            cpu_critical=pct("ALERT_CPU_CRITICAL_PERCENT", 90),
-            memory_warning=pct("ALERT_MEMORY_WARNING_PERCENT", 80),
-            memory_critical=pct("ALERT_MEMORY_CRITICAL_PERCENT", 90),
-            disk_critical=pct("ALERT_DISK_CRITICAL_PERCENT", 90),
-            backup_max_age_hours=env_number("ALERT_BACKUP_MAX_AGE_HOURS", 48, minimum=1, cast=float),
+            cpu_critical=config.get("ALERT_CPU_CRITICAL_PERCENT"),
+            memory_warning=config.get("ALERT_MEMORY_WARNING_PERCENT"),
+            memory_critical=config.get("ALERT_MEMORY_CRITICAL_PERCENT"),
+            disk_critical=config.get("ALERT_DISK_CRITICAL_PERCENT"),
+            backup_max_age_hours=config.get("ALERT_BACKUP_MAX_AGE_HOURS"),
         )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import threading
 from http import HTTPStatus
@@ -24,7 +23,6 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ops.monitoring.breaker_registry import env_number  # noqa: E402
 from ops.monitoring.health import HealthChecker  # noqa: E402
 
 log = logging.getLogger("ops.monitoring.health_dashboard")
@@ -135,14 +133,21 @@ def make_server(core, host: str = "127.0.0.1", port: int = 8080, interval: float
 
 
 def main(argv: list[str] | None = None) -> int:
+    from qualia_core.config import ConfigurationError, load_settings
+    from qualia_core.logs import configure_from_settings
+
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        print(f"qualia health dashboard: {exc}", file=sys.stderr)
+        return 2
+    configure_from_settings(settings)
     parser = argparse.ArgumentParser(description="Serve Qualia's health as JSON and Server-Sent Events.")
-    parser.add_argument("--host", default=os.environ.get("HEALTH_DASHBOARD_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(env_number("HEALTH_DASHBOARD_PORT", 8080, minimum=1)))
-    parser.add_argument("--interval", type=float,
-                        default=env_number("HEALTH_CHECK_INTERVAL", 30, minimum=1, cast=float),
+    parser.add_argument("--host", default=settings["HEALTH_DASHBOARD_HOST"], help="HEALTH_DASHBOARD_HOST")
+    parser.add_argument("--port", type=int, default=settings["HEALTH_DASHBOARD_PORT"], help="HEALTH_DASHBOARD_PORT")
+    parser.add_argument("--interval", type=float, default=settings["HEALTH_CHECK_INTERVAL"],
                         help="seconds between stream events (HEALTH_CHECK_INTERVAL)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
     try:
         from ops.monitoring.sentry_config import init_sentry
         init_sentry()

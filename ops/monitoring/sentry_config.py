@@ -10,7 +10,6 @@ exception messages (they may quote the text), request bodies and breadcrumb data
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
@@ -25,10 +24,6 @@ try:
     import sentry_sdk
 except ImportError:  # pragma: no cover - sentry-sdk is in requirements.txt; reporting is optional
     sentry_sdk = None
-
-
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def is_enabled() -> bool:
@@ -81,15 +76,16 @@ def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) 
 def init_sentry(dsn: str | None = None, environment: str | None = None, debug: bool | None = None,
                 **options: Any) -> bool:
     """Configure sentry-sdk from the arguments or the environment. Returns whether it is on."""
-    dsn = dsn if dsn is not None else os.environ.get("SENTRY_DSN", "")
+    from qualia_core import __version__, config
+
+    dsn = dsn if dsn is not None else config.get("SENTRY_DSN")
     if not dsn or sentry_sdk is None:
         return False
-    from qualia_core import __version__
-
+    environment = environment or config.get("SENTRY_ENVIRONMENT")
     sentry_sdk.init(
         dsn=dsn,
-        environment=environment or os.environ.get("SENTRY_ENVIRONMENT", "development"),
-        debug=_truthy(os.environ.get("SENTRY_DEBUG")) if debug is None else debug,
+        environment=environment,
+        debug=config.get("SENTRY_DEBUG") if debug is None else debug,
         release=f"qualia@{__version__}",
         # send_default_pii stays unset: its default (off) is what we want, and newer SDKs deprecate it.
         include_local_variables=False,
@@ -101,7 +97,7 @@ def init_sentry(dsn: str | None = None, environment: str | None = None, debug: b
         traces_sample_rate=1.0,  # transactions are only created for slow plugin runs
         **options,
     )
-    log.info("Sentry reporting on (environment %s)", environment or os.environ.get("SENTRY_ENVIRONMENT", "development"))
+    log.info("Sentry reporting on (environment %s)", environment)
     return True
 
 

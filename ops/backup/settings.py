@@ -1,0 +1,156 @@
+"""Where backups live, how long they are kept, and what an archive is called.
+
+BACKUP_DIR (default ./backups, resolved against the current directory), BACKUP_KEEP_DAYS (30) and
+BACKUP_KEEP_MIN (3) come from the environment; a bad value raises ValueError naming the variable,
+the value and what it accepts. The backup dir may never sit inside what is archived (the data dir
+or the plugins dir): archives would end up inside the next archive.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ops.monitoring.breaker_registry import env_number
+from qualia_core.errors import QualiaError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARCHIVE_PREFIX = "qualia_backup_"
+ARCHIVE_SUFFIX = ".tar.gz"
+ARCHIVE_RE = re.compile(r"qualia_backup_(\d{8})_(\d{6})((?:_[a-z0-9-]+)*)\.tar\.gz")
+SIDECAR_SUFFIX = ".verified.json"
+TEMP_PREFIX = ".qualia_backup_"
+DEFAULT_KEEP_DAYS = 30
+DEFAULT_KEEP_MIN = 3
+CRON_SCHEDULE = "15 2 * * *"
+
+
+class BackupError(QualiaError):
+    """A backup, verify, restore or cleanup could not be done; the message says why and what to do."""
+
+
+class BackupConfigError(BackupError, ValueError):
+    """The backup settings are unusable (e.g. the backup dir is inside the data dir)."""
+
+
+def default_data_dir() -> Path:
+    """The data dir the app uses: $QUALIA_DATA_DIR or ./data (as QualiaCore resolves it)."""
+    return Path(os.environ.get("QUALIA_DATA_DIR") or "data").expanduser().resolve()
+
+
+def default_plugins_dir() -> Path:
+    from qualia_core.engine import REPO_PLUGINS
+
+    return Path(os.environ.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).expanduser().resolve()
+
+
+def default_env_file() -> Path:
+    return Path(".env").resolve()
+
+
+def keep_days_from_env() -> int:
+    return int(env_number("BACKUP_KEEP_DAYS", DEFAULT_KEEP_DAYS, minimum=1))
+
+
+def keep_min_from_env() -> int:
+    return int(env_number("BACKUP_KEEP_MIN", DEFAULT_KEEP_MIN, minimum=1))
+
+
+def check_count(name: str, value: Any) -> int:
+    """An explicitly passed keep_days/keep_min: a whole number of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}={value!r} is not valid: it accepts a whole number of at least 1")
+    return value
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def resolve_backup_dir(backup_dir: str | Path | None = None, *, data_dir: str | Path | None = None,
+                       plugins_dir: str | Path | None = None) -> Path:
+    """The backup dir as an absolute path (from BACKUP_DIR when not given), refused when it lies
+    inside the data dir or the plugins dir."""
+    raw = backup_dir if backup_dir not in (None, "") else (os.environ.get("BACKUP_DIR") or "backups")
+    folder = Path(raw).expanduser().resolve()
+    data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
+    for what, root in (("data dir", data), ("plugins dir", plugins)):
+        if _inside(folder, root):
+            source = "BACKUP_DIR" if backup_dir in (None, "") else "The backup dir"
+            raise BackupConfigError(
+                f"{source} {folder} is inside the {what} {root}: backups would be archived into the next "
+                f"backup and lost with the data they protect. Choose a folder outside it (e.g. {root.parent / 'backups'}).")
+    return folder
+
+
+def archive_name(when: datetime, tags: tuple[str, ...] = ()) -> str:
+    """qualia_backup_YYYYMMDD_HHMMSS[_tag…].tar.gz, in local time like `date` in the earlier script."""
+    stamp = when.astimezone().strftime("%Y%m%d_%H%M%S")
+    suffix = "".join(f"_{t}" for t in tags if t)
+    return f"{ARCHIVE_PREFIX}{stamp}{suffix}{ARCHIVE_SUFFIX}"
+
+
+def is_archive_name(name: str) -> bool:
+    return ARCHIVE_RE.fullmatch(name) is not None
+
+
+def time_from_name(name: str) -> datetime | None:
+    match = ARCHIVE_RE.fullmatch(name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S").astimezone()
+    except ValueError:
+        return None
+
+
+def sidecar_path(archive: Path) -> Path:
+    """NAME.verified.json beside NAME.tar.gz: the outcome of the last verify."""
+    return archive.with_name(archive.name[: -len(ARCHIVE_SUFFIX)] + SIDECAR_SUFFIX)
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    backup_dir: Path
+    keep_days: int
+    keep_min: int
+    data_dir: Path
+    plugins_dir: Path
+    env_file: Path
+    crontab_line: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+
+def crontab_line(backup_dir: Path, data_dir: Path, plugins_dir: Path) -> str:
+    """The crontab line for a daily backup at 02:15. Paths that the script would not find by itself
+    (it runs from the repository root with an almost empty environment) are spelled out."""
+    env = []
+    if data_dir != REPO_ROOT / "data":
+        env.append(f"QUALIA_DATA_DIR={shlex.quote(str(data_dir))}")
+    if plugins_dir != REPO_ROOT / "plugins":
+        env.append(f"QUALIA_PLUGINS_DIR={shlex.quote(str(plugins_dir))}")
+    if backup_dir != REPO_ROOT / "backups":
+        env.append(f"BACKUP_DIR={shlex.quote(str(backup_dir))}")
+    for name in ("BACKUP_KEEP_DAYS", "BACKUP_KEEP_MIN"):
+        if os.environ.get(name, "").strip():
+            env.append(f"{name}={shlex.quote(os.environ[name].strip())}")
+    prefix = " ".join(env) + " " if env else ""
+    return f"{CRON_SCHEDULE} cd {shlex.quote(str(REPO_ROOT))} && {prefix}ops/scripts/backup.sh cron"
+
+
+def backup_settings(data_dir: str | Path | None = None, plugins_dir: str | Path | None = None) -> BackupSettings:
+    """Backup dir, retention and the crontab line, as the page shows them. Raises ValueError on bad settings."""
+    data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
+    folder = resolve_backup_dir(data_dir=data, plugins_dir=plugins)
+    return BackupSettings(backup_dir=folder, keep_days=keep_days_from_env(), keep_min=keep_min_from_env(),
+                          data_dir=data, plugins_dir=plugins, env_file=default_env_file(),
+                          crontab_line=crontab_line(folder, data, plugins))

@@ -1,0 +1,199 @@
+"""Configuration: every setting Qualia reads from the environment or an optional `.env`, validated.
+
+`load_settings()` checks every variable at once (the app, the dashboard and the backup command call it
+at start-up) and raises ConfigurationError naming each bad variable, its value and what it accepts.
+`get(name)` reads one variable the same way, for code that needs a single value. `.env` in the current
+folder (or the file named by QUALIA_ENV_FILE) is read once; real environment variables win over it.
+`.env.example` is generated from VARIABLES (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import QualiaError
+
+
+class ConfigurationError(QualiaError):
+    """One or more settings are invalid. `.problems` lists each message."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Invalid configuration: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    accepts: str
+    parse: Callable[[str], Any]
+    description: str
+
+
+def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw.strip())
+        if value < low or (high is not None and value > high):
+            raise ValueError
+        return value
+    return parse
+
+
+def _number(low: float, high: float | None = None) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw.strip())
+        if not (value >= low) or (high is not None and value > high):
+            raise ValueError
+        return value
+    return parse
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError
+        return value
+    return parse
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError
+
+
+def _dsn(raw: str) -> str:
+    if raw and not re.match(r"^https?://[^@/\s]+@[^/\s]+/\S+$", raw.strip()):
+        raise ValueError
+    return raw.strip()
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _path(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError
+    return Path(raw.strip()).expanduser()
+
+
+def _host(raw: str) -> str:
+    if not re.match(r"^[A-Za-z0-9.:\-\[\]]+$", raw.strip()):
+        raise ValueError
+    return raw.strip()
+
+
+PERCENT = "a number from 0 to 100"
+VARIABLES = [
+    Variable("QUALIA_DATA_DIR", "./data", "a folder path", _path,
+             "All mutable state: document library, result cache, outputs, breaker stats."),
+    Variable("QUALIA_PLUGINS_DIR", "", "a folder path (empty: the repository's plugins/)", _text,
+             "Where plugin folders are discovered."),
+    Variable("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "50", "a whole number of megabytes from 1 to 10000",
+             _integer(1, 10000), "Largest transcript upload and largest document the core reads (MB)."),
+    Variable("LOG_LEVEL", "INFO", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+             lambda r: _choice("debug", "info", "warning", "error", "critical")(r).upper(), "Logging threshold."),
+    Variable("LOG_FORMAT", "text", "text or json", _choice("text", "json"),
+             "text: readable lines; json: one JSON object per line (time, level, logger, message, plugin_id, "
+             "document_id, duration)."),
+    Variable("SENTRY_DSN", "", "empty, or a Sentry DSN such as https://key@o0.ingest.sentry.io/0", _dsn,
+             "Send errors to Sentry (never transcript text). Empty: nothing is sent."),
+    Variable("SENTRY_ENVIRONMENT", "development", "any name", _text, "Environment name shown in Sentry."),
+    Variable("SENTRY_DEBUG", "false", "true or false", _boolean, "Sentry SDK debug output."),
+    Variable("HEALTH_DASHBOARD_HOST", "127.0.0.1", "a host name or IP address", _host,
+             "Address the health dashboard binds (0.0.0.0 exposes it to the network)."),
+    Variable("HEALTH_DASHBOARD_PORT", "8080", "a port number from 1 to 65535", _integer(1, 65535),
+             "Port of the health dashboard."),
+    Variable("HEALTH_CHECK_INTERVAL", "30", "a number of seconds of at least 1", _number(1),
+             "Seconds between Health page refreshes and dashboard stream events."),
+    Variable("DEFAULT_MAX_FAILURES", "5", "a whole number of at least 1", _integer(1),
+             "Consecutive failures that switch a plugin off (its circuit breaker opens)."),
+    Variable("DEFAULT_TIMEOUT_SECONDS", "300", "a number of seconds of at least 0", _number(0),
+             "Seconds a switched-off plugin waits before one trial call."),
+    Variable("BACKUP_DIR", "./backups", "a folder path outside the data dir", _path, "Where backup archives go."),
+    Variable("BACKUP_KEEP_DAYS", "30", "a whole number of days of at least 0", _integer(0),
+             "Cleanup deletes archives older than this…"),
+    Variable("BACKUP_KEEP_MIN", "3", "a whole number of at least 1", _integer(1),
+             "…but always keeps this many of the newest."),
+    Variable("QUALIA_ADMIN_PASSWORD", "", "any text (empty: no password)", _text,
+             "When set, Restore, Delete and Upload on the Backups page ask for it."),
+    Variable("ALERT_CPU_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "CPU use that raises a critical alert."),
+    Variable("ALERT_MEMORY_WARNING_PERCENT", "80", PERCENT, _number(0, 100), "Memory use that raises a warning."),
+    Variable("ALERT_MEMORY_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Memory use that is critical."),
+    Variable("ALERT_DISK_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Disk use that is critical."),
+    Variable("ALERT_BACKUP_MAX_AGE_HOURS", "48", "a number of hours of at least 1", _number(1),
+             "A last backup older than this raises a warning."),
+]
+BY_NAME = {v.name: v for v in VARIABLES}
+_env_file_loaded = False
+
+
+def load_env_file(path: str | Path | None = None) -> Path | None:
+    """Read `.env` once (QUALIA_ENV_FILE or ./.env); variables already set in the environment win."""
+    global _env_file_loaded
+    if _env_file_loaded and path is None:
+        return None
+    _env_file_loaded = True
+    target = Path(path or os.environ.get("QUALIA_ENV_FILE") or ".env")
+    if not target.is_file():
+        return None
+    from dotenv import load_dotenv
+
+    load_dotenv(target, override=False)
+    return target
+
+
+def _parse(variable: Variable, environ: dict[str, str]) -> Any:
+    raw = environ.get(variable.name)
+    if raw is None or (raw.strip() == "" and variable.default != ""):
+        raw = variable.default
+    try:
+        return variable.parse(raw)
+    except (ValueError, TypeError):
+        raise ConfigurationError([f"{variable.name}={raw!r} is not valid: it accepts {variable.accepts}"]) from None
+
+
+def get(name: str, environ: dict[str, str] | None = None) -> Any:
+    """One setting, validated (raises ConfigurationError naming it)."""
+    if environ is None:
+        load_env_file()
+        environ = os.environ
+    return _parse(BY_NAME[name], environ)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Every setting, validated together: ConfigurationError lists every bad variable at once."""
+    if environ is None:
+        load_env_file()
+        environ = dict(os.environ)
+    values, problems = {}, []
+    for variable in VARIABLES:
+        try:
+            values[variable.name] = _parse(variable, environ)
+        except ConfigurationError as exc:
+            problems += exc.problems
+    if values.get("ALERT_MEMORY_WARNING_PERCENT", 0) > values.get("ALERT_MEMORY_CRITICAL_PERCENT", 100):
+        problems.append("ALERT_MEMORY_WARNING_PERCENT is above ALERT_MEMORY_CRITICAL_PERCENT: "
+                        "the warning must come first")
+    if problems:
+        raise ConfigurationError(problems)
+    return values
+
+
+def env_example() -> str:
+    """The text of .env.example: every variable with its default and what it does."""
+    lines = ["# Qualia settings. Copy to .env and change what you need; the environment wins over .env.",
+             "# Generated from qualia_core/config.py (tests keep the two in step).", ""]
+    for v in VARIABLES:
+        lines += [f"# {v.description} Accepts {v.accepts}.", f"{v.name}={v.default}", ""]
+    return "\n".join(lines)
