@@ -114,6 +114,13 @@ class CorpusTask:
     source: str | Document
     plugin_ids: tuple[str, ...]
     configs: dict[str, Any]
+    stat: tuple[int, int] | None = None  # the file's (size, mtime_ns) when dispatched
+
+    def __dask_tokenize__(self) -> tuple:
+        """Dask's task key (a protocol hook; Dask is never imported here): cheap, and new when the file changes."""
+        source = (self.source.id, self.source.fingerprint) if isinstance(self.source, Document) else self.source
+        return (self.plugins_dir, self.entry_points, self.max_bytes, self.doc_id, source, self.stat,
+                self.plugin_ids, json.dumps(self.configs, sort_keys=True, default=str))
 
 
 @dataclass
@@ -143,10 +150,9 @@ def _plan(core, plugin_ids: str | Iterable[str], config: Mapping[str, Any] | Non
         raise TypeError(f"config must be a dict, not {type(config).__name__}")
     configs = {ids[0]: dict(config or {})} if isinstance(plugin_ids, str) else dict(config or {})
     meta = core.plugin_metadata()
-    for pid in ids:
-        if core.get_plugin(pid).metadata.type is PluginType.VISUALIZER:
-            raise ConfigError(pid, [("plugin_ids", "a visualizer draws one document's results: run the analyzers "
-                                     "on the corpus, then render per document with execute_plugin")])
+    for pid in (p for p in ids if core.get_plugin(p).metadata.type is PluginType.VISUALIZER):
+        raise ConfigError(pid, [("plugin_ids", "a visualizer draws one document's results: run the analyzers "
+                                 "on the corpus, then render per document with execute_plugin")])
     orders = {pid: resolver.execution_order(pid, meta) for pid in ids}
     order = list(dict.fromkeys(p for o in orders.values() for p in o))
     for pid, value in configs.items():
@@ -167,15 +173,11 @@ def _refused(core, plan: _Plan) -> dict[str, dict[str, str]]:
         return {}
     states = {pid: breaker(pid, core.get_plugin(pid).instance).state for pid in plan.order}
     opened = {pid for pid, state in states.items() if getattr(state, "value", state) == "open"}
-    refused = {}
-    for pid in plan.ids:
-        blocked = [p for p in plan.orders[pid] if p in opened]
-        if blocked:
-            refused[pid] = error_entry(
-                f"Plugin '{blocked[0]}' is switched off for now after repeated failures (its circuit breaker is "
-                f"open), so '{pid}' was not run. Other plugins are unaffected; an operator can reset it on the "
-                "Health page.", "CircuitOpenError")
-    return refused
+    blocked = {pid: next((p for p in plan.orders[pid] if p in opened), None) for pid in plan.ids}
+    return {pid: error_entry(f"Plugin '{off}' is switched off for now after repeated failures (its circuit breaker "
+                             f"is open), so '{pid}' was not run. Other plugins are unaffected; an operator can "
+                             "reset it on the Health page.", "CircuitOpenError")
+            for pid, off in blocked.items() if off}
 
 
 def _load_index(path: Path, version: str) -> dict[str, list]:
@@ -306,19 +308,22 @@ def run_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Mapp
 
 
 def _dispatch(core, plan: _Plan, pending: list, executor: Executor, absorb: Callable) -> None:
-    futures = {}
+    futures, seen = {}, set()
     try:
         for doc_id, source, stat, missing in pending:
             task = CorpusTask(str(core.plugins_dir), bool(getattr(core, "_entry_points", True)),
                               core.max_document_bytes, doc_id,
-                              source if isinstance(source, Document) else str(source), tuple(missing), plan.configs)
+                              source if isinstance(source, Document) else str(source), tuple(missing), plan.configs,
+                              stat)
             futures[executor.submit(run_task, task)] = (doc_id, source, stat, missing)
         for future in as_completed(list(futures)):
             doc_id, source, stat, missing = futures.pop(future)
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - a dead worker, an unpicklable task…: this document only
-                log.warning("document %s: the executor failed (%s)", doc_id, type(exc).__name__)
+                log.log(logging.DEBUG if type(exc) in seen else logging.WARNING,  # a broken pool: warn once
+                        "document %s: the executor failed (%s)", doc_id, type(exc).__name__)
+                seen.add(type(exc))
                 outcome = {"fingerprint": None, "versions": {},
                            "results": {pid: error_entry(exc) for pid in missing}}
             absorb(doc_id, source, stat, outcome, False)
