@@ -22,8 +22,9 @@ def test_the_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     errors = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs
               if o.output_type == "error"]
     assert errors == []
-    assert any(o.get("data", {}).get("image/png") for cell in notebook.cells if cell.cell_type == "code"
-               for o in cell.outputs), "a chart or image should be shown inline"
+    shown = {mime for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs
+             for mime in o.get("data", {})}
+    assert shown & {"image/png", "application/vnd.plotly.v1+json"}, f"no chart or image shown inline: {shown}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
