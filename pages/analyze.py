@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import empty_library_hint, get_core, library_entries, run_plugin
+from pages.common import empty_library_hint, get_core, library_entries, run_corpus, run_plugin
 from pages.forms import parameter_form
 from pages.results import render_result
 from qualia_core import PluginType
@@ -20,9 +20,15 @@ if not entries:
     st.stop()
 by_id = {e.id: e for e in entries}
 
-doc_ids = st.multiselect("Documents", list(by_id), format_func=lambda i: by_id[i].name, key="analyze_docs",
-                         default=[entries[-1].id] if len(entries) == 1 else None,
-                         placeholder="Choose one or more documents")
+def select_all() -> None:
+    st.session_state["analyze_docs"] = list(by_id)
+
+
+cols = st.columns([5, 1])
+doc_ids = cols[0].multiselect("Documents", list(by_id), format_func=lambda i: by_id[i].name, key="analyze_docs",
+                              default=[entries[-1].id] if len(entries) == 1 else None,
+                              placeholder="Choose one or more documents")
+cols[1].button("Whole library", on_click=select_all, key="analyze_all", help="Select every document")
 
 GROUPS = [(PluginType.DOCUMENT, "Document processors", "Clean and restructure a transcript."),
           (PluginType.ANALYZER, "Analyzers", "Compute numbers and tables from the speech."),
@@ -45,8 +51,17 @@ for pid in chosen:
 if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="analyze_run"):
     runs = [(d, p) for d in doc_ids for p in chosen]
     progress = st.progress(0.0, text="Starting…")
-    for i, (doc_id, pid) in enumerate(runs):
-        progress.progress(i / len(runs), text=f"{by_id[doc_id].name} · {pid}")
+    visualizers = set(core.plugin_metadata(PluginType.VISUALIZER))
+    corpus_plugins = [p for p in chosen if p not in visualizers]
+    if len(doc_ids) > 1 and corpus_plugins:
+        # Several documents: analyzers run as a corpus, in parallel, reporting each document as it completes.
+        run_corpus(doc_ids, corpus_plugins, {p: configs[p] for p in corpus_plugins},
+                   progress=lambda done, total, doc: progress.progress(
+                       done / total * (0.9 if len(corpus_plugins) < len(chosen) else 1.0),
+                       text=f"{done}/{total} documents · {by_id[doc].name}"))
+    single = [(d, p) for d, p in runs if p in visualizers or len(doc_ids) == 1]
+    for i, (doc_id, pid) in enumerate(single):
+        progress.progress(i / len(single), text=f"{by_id[doc_id].name} · {pid}")
         run_plugin(pid, doc_id, configs[pid])  # fills the cache; errors are shown below
     progress.progress(1.0, text=f"Done: {len(runs)} run{'s' if len(runs) != 1 else ''}.")
     st.session_state["analyze_runs"] = [(d, p, configs[p]) for d, p in runs]

@@ -87,3 +87,25 @@ def report_error(exc: BaseException) -> None:
 def empty_library_hint() -> None:
     st.info("Your library is empty. Go to **Library** and upload a transcript (.txt, .vtt, .srt or .docx) first.",
             icon=":material/upload_file:")
+
+
+@st.cache_resource
+def corpus_executor():
+    """One long-lived worker pool for corpus runs (None: run in the server process).
+
+    Workers come from a forkserver, not a fork of the threaded Streamlit server."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = setting("QUALIA_CORPUS_WORKERS") or os.cpu_count() or 1
+    if workers <= 1:
+        return None
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def run_corpus(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict], progress=None):
+    """Analyzers over several library documents at once (pseudonyms applied), in the worker pool."""
+    core = get_core()
+    docs = [core.library.get(d) for d in doc_ids]
+    return core.run_corpus(docs, plugin_ids, configs, executor=corpus_executor(), progress=progress)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import ALL_DOCUMENTS, empty_library_hint, get_document, library_entries, run_plugin
+from pages.common import ALL_DOCUMENTS, empty_library_hint, get_core, get_document, library_entries, run_corpus, run_plugin
 from pages.results import render_result, show_figure
 
 st.session_state["_page"] = "explore"
@@ -34,6 +34,62 @@ def clock(seconds):
     seconds = int(seconds)
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
+
+CORPUS_PLUGINS = ["speaker_stats", "word_frequency", "sentiment_analyzer"]
+
+
+@st.cache_resource(max_entries=4)
+def corpus_counts(key: tuple):
+    """Word counts of the library for keyness, computed once per set of document versions."""
+    from qualia_core.corpus_views import word_counts
+
+    library = get_core().library
+    return word_counts([library.get(doc_id) for doc_id, _ in key])
+
+
+def drill_into(doc_id: str) -> None:
+    st.session_state["explore_scope"] = doc_id
+
+
+if scope == ALL_DOCUMENTS:
+    from qualia_core.corpus import failures
+    from qualia_core.corpus_views import documents_table, keyness, speakers_table
+
+    with st.expander("The library as a corpus: meetings, speakers and distinctive words", expanded=True):
+        bar = st.progress(0.0, text="Analyzing the library…")
+        ids = [e.id for e in entries]
+        result = run_corpus(ids, CORPUS_PLUGINS, {}, progress=lambda d, t, doc: bar.progress(
+            d / t, text=f"{d}/{t} · {names[doc]}"))
+        bar.empty()
+        for doc_id, plugin_id, error_type, message in failures(result):
+            st.error(f"{names.get(doc_id, doc_id)} · {plugin_id}: {message}")
+        meetings = documents_table(result)
+        meetings.insert(0, "name", [names.get(d, d) for d in meetings["document"]])
+        meetings = meetings.drop(columns="document")
+        st.markdown("**Meetings**")
+        st.dataframe(meetings, hide_index=True, key="explore_corpus_documents")
+        st.markdown("**Speakers**")
+        speakers = speakers_table(result)
+        speakers["document"] = [names.get(d, d) for d in speakers["document"]]
+        st.dataframe(speakers, hide_index=True, key="explore_corpus_speakers")
+        st.selectbox("Drill into a meeting", ids, index=None, format_func=names.get, key="explore_drill",
+                     placeholder="Choose a meeting to explore on its own",
+                     on_change=lambda: drill_into(st.session_state["explore_drill"]))
+        st.markdown("**Distinctive words** (Dunning's log-likelihood against the rest of the library)")
+        counts = corpus_counts(tuple((e.id, e.sha256 + str(sorted(e.speaker_map.items()))) for e in entries))
+        c1, c2 = st.columns(2)
+        target_doc = c1.selectbox("of the meeting", [None, *ids], format_func=lambda i: "any" if i is None
+                                  else names[i], key="explore_key_doc")
+        target_speaker = c2.selectbox("and/or the speaker", [None, *counts.speakers],
+                                      format_func=lambda s: "any" if s is None else s, key="explore_key_speaker")
+        if target_doc or target_speaker:
+            try:
+                st.dataframe(keyness(counts, document=target_doc, speaker=target_speaker, limit=30),
+                             hide_index=True, key="explore_keyness")
+            except (ValueError, KeyError) as exc:
+                st.info(str(exc).strip("'\""))
+        else:
+            st.caption("Choose a meeting or a speaker to see the words they use more (or less) than the rest.")
 
 words_tab, kwic_tab, sentiment_tab, speakers_tab = st.tabs(
     ["Words", "Keyword in context", "Sentiment", "Speakers"])

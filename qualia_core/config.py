@@ -101,6 +101,8 @@ VARIABLES = [
              "Where plugin folders are discovered."),
     Variable("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "50", "a whole number of megabytes from 1 to 10000",
              _integer(1, 10000), "Largest transcript upload and largest document the core reads (MB)."),
+    Variable("QUALIA_CORPUS_WORKERS", "0", "a whole number from 0 to 64 (0: one per CPU; 1: no worker processes)",
+             _integer(0, 64), "Worker processes the app uses to analyze several documents at once."),
     Variable("LOG_LEVEL", "INFO", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
              lambda r: _choice("debug", "info", "warning", "error", "critical")(r).upper(), "Logging threshold."),
     Variable("LOG_FORMAT", "text", "text or json", _choice("text", "json"),

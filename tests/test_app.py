@@ -32,6 +32,7 @@ class AlwaysFails(BaseAnalyzerPlugin):
 def app(data_dir, monkeypatch):
     """A fresh app on an empty data dir (the core is a cache_resource: clear it between tests)."""
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("QUALIA_CORPUS_WORKERS", "1")  # corpus runs in this process (the pool is tested elsewhere)
     st.cache_resource.clear()
 
     def make(page: str | None = None) -> AppTest:
@@ -222,3 +223,31 @@ def test_transcript_html_is_shown_as_text(app, data_dir):
 def test_no_page_renders_raw_html(source):
     text = source.read_text()
     assert "unsafe_allow_html" not in text and "st.html(" not in text and "components.html(" not in text
+
+
+def test_the_whole_library_shows_corpus_tables_distinctive_words_and_drills_into_a_meeting(app, with_meeting, data_dir):
+    second, _ = QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(
+        "budget meeting", "Ana: the budget is tight this year\nBo: the budget needs cuts\nAna: budget budget budget")
+    at = app("pages/explore.py")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    assert not at.exception
+    meetings = next(d.value for d in at.dataframe if "name" in d.value.columns and "turns" in d.value.columns)
+    assert set(meetings["name"]) == {"ES2012a_excerpt", "budget meeting"}
+    at.selectbox(key="explore_key_doc").set_value(second.id).run()
+    words = next(d.value for d in at.dataframe if "g2" in d.value.columns)
+    assert words.iloc[0]["word"] == "budget" and words.iloc[0]["use"] == "over"
+    at.selectbox(key="explore_drill").set_value(second.id).run()
+    assert at.selectbox(key="explore_scope").value == second.id
+
+
+def test_analyzing_several_documents_runs_them_as_a_corpus(app, with_meeting, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("second", "Ana: the remote control is great")
+    at = app("pages/analyze.py")
+    at.button(key="analyze_all").click().run()
+    assert len(at.multiselect(key="analyze_docs").value) == 2
+    at.multiselect(key="analyze_plugins_analyzer").set_value(["word_frequency"]).run()
+    at.button(key="analyze_run").click().run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"]]
+    assert any("remote" in set(t["term"]) for t in tables) and len(tables) >= 2
+    assert not at.error

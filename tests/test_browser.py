@@ -157,6 +157,15 @@ def test_explore_shows_words_and_keyword_in_context(page):
     shot(page, "explore_kwic")
 
 
+def test_explore_the_whole_library_as_a_corpus_in_worker_processes(page):
+    go(page, "Explore")
+    page.get_by_role("combobox", name="Document").first.click()
+    page.get_by_role("option", name=re.compile("Whole library")).click()
+    page.get_by_text("Distinctive words").first.wait_for(timeout=120_000)
+    page.get_by_text("Drill into a meeting").first.wait_for()
+    shot(page, "explore_corpus")
+
+
 def test_the_health_page_updates_itself_within_two_intervals(page):
     go(page, "Health")
     banner = page.get_by_text(re.compile(r"checked \d\d:\d\d:\d\d UTC")).first
