@@ -1,9 +1,10 @@
 """Where backups live, how long they are kept, and what an archive is called.
 
 BACKUP_DIR (default ./backups, resolved against the current directory), BACKUP_KEEP_DAYS (30) and
-BACKUP_KEEP_MIN (3) come from the environment; a bad value raises ValueError naming the variable,
-the value and what it accepts. The backup dir may never sit inside what is archived (the data dir
-or the plugins dir): archives would end up inside the next archive.
+BACKUP_KEEP_MIN (3) are read through qualia_core.config (environment, then an optional .env); a bad
+value raises BackupConfigError, a ValueError naming the variable, the value and what it accepts.
+The backup dir may never sit inside what is archived (the data dir or the plugins dir): archives
+would end up inside the next archive.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ops.monitoring.breaker_registry import env_number
+from qualia_core import config
 from qualia_core.errors import QualiaError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +26,6 @@ ARCHIVE_SUFFIX = ".tar.gz"
 ARCHIVE_RE = re.compile(r"qualia_backup_(\d{8})_(\d{6})((?:_[a-z0-9-]+)*)\.tar\.gz")
 SIDECAR_SUFFIX = ".verified.json"
 TEMP_PREFIX = ".qualia_backup_"
-DEFAULT_KEEP_DAYS = 30
-DEFAULT_KEEP_MIN = 3
 CRON_SCHEDULE = "15 2 * * *"
 
 
@@ -38,33 +37,42 @@ class BackupConfigError(BackupError, ValueError):
     """The backup settings are unusable (e.g. the backup dir is inside the data dir)."""
 
 
+def setting(name: str) -> Any:
+    """One validated setting from qualia_core.config; a bad value raises BackupConfigError (a ValueError)."""
+    try:
+        return config.get(name)
+    except config.ConfigurationError as exc:
+        raise BackupConfigError("; ".join(exc.problems)) from None
+
+
 def default_data_dir() -> Path:
-    """The data dir the app uses: $QUALIA_DATA_DIR or ./data (as QualiaCore resolves it)."""
-    return Path(os.environ.get("QUALIA_DATA_DIR") or "data").expanduser().resolve()
+    """The data dir the app uses: QUALIA_DATA_DIR or ./data (as QualiaCore resolves it)."""
+    return Path(setting("QUALIA_DATA_DIR")).expanduser().resolve()
 
 
 def default_plugins_dir() -> Path:
     from qualia_core.engine import REPO_PLUGINS
 
-    return Path(os.environ.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).expanduser().resolve()
+    return Path(setting("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).expanduser().resolve()
 
 
 def default_env_file() -> Path:
-    return Path(".env").resolve()
+    """The .env the app reads (QUALIA_ENV_FILE or ./.env); archived when present."""
+    return Path(os.environ.get("QUALIA_ENV_FILE") or ".env").expanduser().resolve()
 
 
 def keep_days_from_env() -> int:
-    return int(env_number("BACKUP_KEEP_DAYS", DEFAULT_KEEP_DAYS, minimum=1))
+    return int(setting("BACKUP_KEEP_DAYS"))
 
 
 def keep_min_from_env() -> int:
-    return int(env_number("BACKUP_KEEP_MIN", DEFAULT_KEEP_MIN, minimum=1))
+    return int(setting("BACKUP_KEEP_MIN"))
 
 
-def check_count(name: str, value: Any) -> int:
-    """An explicitly passed keep_days/keep_min: a whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name}={value!r} is not valid: it accepts a whole number of at least 1")
+def check_count(name: str, value: Any, minimum: int) -> int:
+    """An explicitly passed keep_days (>= 0) or keep_min (>= 1)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name}={value!r} is not valid: it accepts a whole number of at least {minimum}")
     return value
 
 
@@ -76,7 +84,7 @@ def resolve_backup_dir(backup_dir: str | Path | None = None, *, data_dir: str | 
                        plugins_dir: str | Path | None = None) -> Path:
     """The backup dir as an absolute path (from BACKUP_DIR when not given), refused when it lies
     inside the data dir or the plugins dir."""
-    raw = backup_dir if backup_dir not in (None, "") else (os.environ.get("BACKUP_DIR") or "backups")
+    raw = backup_dir if backup_dir not in (None, "") else setting("BACKUP_DIR")
     folder = Path(raw).expanduser().resolve()
     data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
     plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()

@@ -23,6 +23,7 @@ RECORD = tarfile.RECORDSIZE
 ZEROS = bytes(RECORD)
 LEVEL = 6
 READ_CHUNK = 1 << 16
+MAX_OUT = 1 << 22  # decompressed bytes per step
 REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE)
 TYPE_NAMES = {
     tarfile.LNKTYPE: "a hard link", tarfile.SYMTYPE: "a symbolic link", tarfile.CHRTYPE: "a character device",
@@ -112,13 +113,17 @@ class Inflater:
                         self.done = True
                         return False
                     self._z = zlib.decompressobj(31)
-                    out = self._z.decompress(rest)
+                    try:
+                        out = self._z.decompress(rest, MAX_OUT)
+                    except zlib.error:
+                        raise ArchiveDamaged("unexpected data after the end of a compressed block "
+                                             "(garbage appended, or a damaged gzip header)") from None
                 else:
-                    data = self.raw.read(READ_CHUNK)
+                    data = self._z.unconsumed_tail or self.raw.read(READ_CHUNK)
                     if not data:
                         raise ArchiveDamaged("the file is empty" if self.pos == 0 and not self._buf
                                              else "the compressed data ends early: the archive is truncated")
-                    out = self._z.decompress(data)
+                    out = self._z.decompress(data, MAX_OUT)  # bounded: a crafted archive cannot blow up memory
                 if out:
                     self._buf = self._buf[self._off:] + out if self._off < len(self._buf) else out
                     self._off = 0
@@ -265,6 +270,8 @@ def iter_members(inf: Inflater) -> Iterator[Member]:
             except ValueError:
                 raise ArchiveDamaged("a pax header has an invalid size") from None
         pax = {}
+        if member.size < 0:
+            raise ArchiveDamaged(f"member {member.name!r} has a negative size")
         if member.is_dir:
             member.name = member.name.rstrip("/")
         end = inf.pos + member.size + (-member.size % BLOCK)

@@ -1,0 +1,32 @@
+"""Backups an operator can trust: verified archives, safe restore, retention.
+
+    from ops.backup import create, list_backups, verify, restore, cleanup, delete
+    info = create(core.data_dir, progress=lambda done, total: ...)      # -> BackupInfo
+    [b.name for b in list_backups()]                                     # newest first
+    verify(info.path).ok                                                 # -> VerifyReport
+    plan = restore(info.path, core.data_dir)                             # confirm=False: the plan only
+    done = restore(info.path, core.data_dir, confirm=True)               # -> RestoreReport
+    cleanup()                                                            # -> deleted names
+
+Command line: `python -m ops.backup create|list|verify FILE|restore FILE [--yes]|cleanup|cron|delete FILE|settings`
+(or ops/scripts/backup.sh with the same verbs, for crontab). Settings: BACKUP_DIR (./backups),
+BACKUP_KEEP_DAYS (30), BACKUP_KEEP_MIN (3).
+
+An archive `qualia_backup_YYYYMMDD_HHMMSS.tar.gz` is a gzip'd tar: manifest.json first, then
+data/… (the data dir), plugins/… and env/.env. Errors a user can fix are BackupError (a
+QualiaError); a rejected archive raises ArchiveRejected with its `problems`; bad settings raise
+ValueError naming the variable.
+"""
+
+from .archive import create
+from .info import BackupInfo
+from .restore import ArchiveRejected, RestoreReport, restore
+from .retention import cleanup, cron, delete, list_backups, save_upload
+from .settings import BackupConfigError, BackupError, BackupSettings, backup_settings
+from .verify import VerifyReport, validate_upload, verify
+
+__all__ = [
+    "create", "list_backups", "verify", "restore", "cleanup", "delete", "validate_upload", "save_upload",
+    "backup_settings", "cron", "BackupInfo", "VerifyReport", "RestoreReport", "BackupSettings",
+    "BackupError", "BackupConfigError", "ArchiveRejected",
+]

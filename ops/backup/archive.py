@@ -1,0 +1,215 @@
+"""create: one archive of the data dir, the plugins dir and .env, with its manifest.
+
+Consistent while the app writes: each file is read once into memory (or a temporary spool for a
+very large one) and both its sha256 and the archived bytes come from that copy, so the manifest
+always matches the archive even if the file changes a moment later. The archive is written under a
+temporary name in the backup dir, synced, and only then linked to its final name (never over an
+existing archive): a crash never leaves a half archive under a final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from . import manifest as mf
+from .info import BackupInfo, describe
+from .settings import (TEMP_PREFIX, BackupError, archive_name, default_data_dir, default_env_file,
+                       default_plugins_dir, resolve_backup_dir)
+from .sources import Entry, collect, mode_of
+from .status import job_lock, record_last_backup
+from .tarstream import GzipMember, end_blocks, header
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+MEMORY_LIMIT = 64 * 2**20  # files above this are spooled through a temporary file
+LOCK_WAIT_SECONDS = 120.0
+COPY_CHUNK = 1 << 20
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def resolve_sources(data_dir, plugins_dir, env_file) -> tuple[Path, Path, Path]:
+    data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
+    env = Path(env_file).resolve() if env_file is not None else default_env_file()
+    return data, plugins, env
+
+
+def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = None,
+           plugins_dir: str | Path | None = None, env_file: str | Path | None = None,
+           progress: Progress | None = None) -> BackupInfo:
+    """Archive the data dir (library, cache, outputs, breaker stats), the plugins dir and .env (if
+    present) into BACKUP_DIR/qualia_backup_YYYYMMDD_HHMMSS.tar.gz, and record the outcome in
+    data_dir/ops/last_backup.json (ok or failed) for the Health page.
+
+    `progress(done_files, total_files)` is called as files are archived (at most ~100 times).
+    Raises BackupError (or ValueError for bad settings)."""
+    data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
+    started = time.monotonic()
+    try:
+        folder = resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins)
+        with job_lock(folder, wait_seconds=LOCK_WAIT_SECONDS):
+            info = create_locked(data, folder, plugins, env, progress)
+    except BaseException as exc:
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc) or type(exc).__name__
+        record_last_backup(data, False, message=f"backup failed: {reason}")
+        raise
+    record_last_backup(data, True, archive=info.name, message=f"{info.file_count} files archived",
+                       files=info.file_count, size=info.size,
+                       duration_seconds=round(time.monotonic() - started, 2))
+    return info
+
+
+def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, env_file: Path | None,
+                  progress: Progress | None = None, tags: tuple[str, ...] = ()) -> BackupInfo:
+    """create() without the settings, lock and status file (a restore's safety backup uses it)."""
+    if not data_dir.is_dir():
+        raise BackupError(f"The data dir {data_dir} does not exist, so there is nothing to back up. "
+                          "Check QUALIA_DATA_DIR (cron runs with an almost empty environment).")
+    backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    created_at = utcnow()
+    entries = collect(data_dir, plugins_dir, env_file)
+    head = mf.describe_sources(created_at, data_dir, plugins_dir if plugins_dir and plugins_dir.is_dir() else None,
+                               env_file if env_file and env_file.is_file() else None)
+    body_fd, body_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".body.tmp", dir=backup_dir)
+    out_fd, out_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=backup_dir)
+    try:
+        with open(body_fd, "wb", buffering=COPY_CHUNK) as body:
+            files, dirs, body_len = _write_body(body, entries, progress)
+        manifest = {**head, "files": files, "dirs": dirs,
+                    "totals": {"files": len(files), "bytes": sum(f["size"] for f in files)}}
+        with open(out_fd, "wb", buffering=COPY_CHUNK) as out:
+            first = GzipMember(out)
+            data = mf.encode(manifest)
+            first.write(header(mf.MANIFEST, len(data), created_at.timestamp(), 0o644))
+            first.write(data)
+            first.pad()
+            first.close()
+            with open(body_tmp, "rb") as body:
+                shutil.copyfileobj(body, out, COPY_CHUNK)
+            last = GzipMember(out)
+            last.write(end_blocks(first.offset + body_len))
+            last.close()
+            out.flush()
+            os.fsync(out.fileno())
+        final = _link_final(Path(out_tmp), backup_dir, created_at, tags)
+    except OSError as exc:
+        raise BackupError(f"Could not write the backup in {backup_dir}: {exc}. Check the free space "
+                          "and permissions of the backup dir.") from exc
+    finally:
+        for tmp in (body_tmp, out_tmp):
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+    log.info("backup: created %s (%d files, %d folders)", final.name, len(files), len(dirs))
+    return describe(final)
+
+
+def _write_body(out: BinaryIO, entries: list[Entry], progress: Progress | None) -> tuple[list, list, int]:
+    """Folders and files as tar members in one gzip member (no end blocks); returns the file list,
+    the folder list and the uncompressed length."""
+    gz = GzipMember(out)
+    files: list[dict] = []
+    dirs: list[str] = []
+    total = sum(1 for e in entries if not e.is_dir)
+    done = shown = 0
+    if progress:
+        progress(0, total)
+    for entry in entries:
+        if entry.is_dir:
+            try:
+                st = entry.path.stat()
+            except FileNotFoundError:
+                continue
+            gz.write(header(entry.name, 0, st.st_mtime, mode_of(st), is_dir=True))
+            dirs.append(entry.name)
+            continue
+        try:
+            added = _add_file(gz, entry)
+        except (FileNotFoundError, NotADirectoryError):
+            log.debug("backup: %s disappeared while archiving; skipped", entry.name)
+            added = None
+        if added:
+            files.append(added)
+        done += 1
+        if progress and (done == total or done * 100 // max(total, 1) > shown):
+            shown = done * 100 // max(total, 1)
+            progress(done, total)
+    gz.close()
+    return files, dirs, gz.offset
+
+
+def _add_file(gz: GzipMember, entry: Entry) -> dict:
+    with open(entry.path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        data = fh.read(MEMORY_LIMIT + 1)
+        if len(data) <= MEMORY_LIMIT:
+            digest = hashlib.sha256(data).hexdigest()
+            gz.write(header(entry.name, len(data), st.st_mtime, mode_of(st)))
+            gz.write(data)
+            size = len(data)
+        else:
+            size, digest = _add_large(gz, entry, fh, data, st)
+    gz.pad()
+    return {"path": entry.name, "size": size, "sha256": digest}
+
+
+def _add_large(gz: GzipMember, entry: Entry, fh: BinaryIO, first: bytes, st: os.stat_result) -> tuple[int, str]:
+    """Copy a large file into a temporary spool while hashing, then archive the spool."""
+    sha = hashlib.sha256(first)
+    with tempfile.TemporaryFile() as spool:
+        spool.write(first)
+        size = len(first)
+        while chunk := fh.read(COPY_CHUNK):
+            sha.update(chunk)
+            spool.write(chunk)
+            size += len(chunk)
+        spool.seek(0)
+        gz.write(header(entry.name, size, st.st_mtime, mode_of(st)))
+        while chunk := spool.read(COPY_CHUNK):
+            gz.write(chunk)
+    return size, sha.hexdigest()
+
+
+def _link_final(tmp: Path, backup_dir: Path, created_at: datetime, tags: tuple[str, ...]) -> Path:
+    """Give the finished archive its final name without ever replacing an existing archive."""
+    os.chmod(tmp, 0o600)
+    for attempt in range(1, 100):
+        final = backup_dir / archive_name(created_at, tags if attempt == 1 else (*tags, str(attempt)))
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            continue
+        except OSError:  # a filesystem without hard links
+            if final.exists():
+                continue
+            os.replace(tmp, final)
+        _fsync_dir(backup_dir)
+        return final
+    raise BackupError(f"Too many archives named {archive_name(created_at, tags)} in {backup_dir}.")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+

@@ -1,0 +1,173 @@
+"""manifest.json: what an archive holds, and the rules every member name must follow.
+
+The manifest is the archive's first member. It records the format version, when and where the
+backup was made (host, app version, git commit and branch when the app runs from a checkout), the
+plugins and whether they loaded, and every file with its size and sha256 and every folder.
+Member names are `data/…` (the data dir), `plugins/…` (the plugins dir) and `env/.env`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import re
+import socket
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .settings import REPO_ROOT
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+FORMAT = "qualia-backup"
+FORMAT_VERSION = 1
+PARTS = ("data", "plugins", "env")
+ENV_MEMBER = "env/.env"
+MAX_MANIFEST_BYTES = 64 * 2**20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
+class ManifestError(Exception):
+    """The manifest is missing, unreadable or inconsistent; the message says how."""
+
+
+def name_problem(name: str) -> str | None:
+    """Why a member name is unsafe or outside the backup layout, or None when it is fine."""
+    if not name:
+        return "has an empty name"
+    if _CONTROL.search(name):
+        return "has control characters in its name"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return "is an absolute path"
+    if "\\" in name:
+        return "has a backslash in its name"
+    parts = name.split("/")
+    if ".." in parts:
+        return "has '..' in its path: it would be written outside the target folder"
+    if any(p in ("", ".") for p in parts):
+        return "is not a normalised path"
+    if name != MANIFEST and (parts[0] not in PARTS or (parts[0] == "env" and name not in ("env", ENV_MEMBER))):
+        return "is outside the backup layout (data/, plugins/, env/.env)"
+    return None
+
+
+def git_info(root: Path = REPO_ROOT, timeout: float = 2.0) -> dict[str, str]:
+    """{"commit": …, "branch": …} of the checkout the app runs from; empty when there is none."""
+    def run(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                                  timeout=timeout, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        out = done.stdout.strip()
+        return out if done.returncode == 0 and out else None
+
+    info: dict[str, str] = {}
+    commit = run("rev-parse", "HEAD")
+    if commit:
+        info["commit"] = commit
+        branch = run("rev-parse", "--abbrev-ref", "HEAD")
+        if branch and branch != "HEAD":
+            info["branch"] = branch
+    return info
+
+
+def plugin_status(plugins_dir: Path, data_dir: Path) -> dict[str, Any]:
+    """Each plugin in the plugins dir with its version and whether it loaded. Never raises:
+    a backup must not fail because a plugin is broken."""
+    try:
+        from qualia_core import QualiaCore
+
+        core = QualiaCore(plugins_dir=plugins_dir, data_dir=data_dir, entry_points=False, guard=False)
+        loaded = core.discover_plugins()
+        return {
+            "loaded": [{"id": pid, "version": m.version, "type": m.type.value, "status": "ok"}
+                       for pid, m in sorted(loaded.items())],
+            "failed": [{**f.to_dict(), "status": "failed_to_load"} for f in core.load_failures],
+        }
+    except Exception as exc:  # noqa: BLE001 - reported in the manifest instead
+        log.warning("backup: plugin discovery failed: %s", type(exc).__name__)
+        return {"loaded": [], "failed": [], "error": f"{type(exc).__name__}: {exc}"}
+
+
+def describe_sources(created_at: datetime, data_dir: Path, plugins_dir: Path | None,
+                     env_file: Path | None) -> dict[str, Any]:
+    """Everything in the manifest except the file lists."""
+    from qualia_core import __version__
+
+    head: dict[str, Any] = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "created_at": created_at.isoformat(), "host": socket.gethostname(),
+        "app_version": __version__, "python": platform.python_version(),
+        "sources": {"data": str(data_dir), "plugins": str(plugins_dir) if plugins_dir else None,
+                    "env": str(env_file) if env_file else None},
+        "plugins": plugin_status(plugins_dir, data_dir) if plugins_dir else {"loaded": [], "failed": []},
+    }
+    git = git_info()
+    if git:
+        head["git"] = git
+    return head
+
+
+def encode(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, ensure_ascii=True, indent=1).encode("ascii")
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    """Parse and check a manifest; raises ManifestError naming the first problem."""
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ManifestError(f"manifest.json is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ManifestError("manifest.json is not a Qualia backup manifest")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+        raise ManifestError(f"manifest format version {version!r} is not supported "
+                            f"(this Qualia reads versions 1 to {FORMAT_VERSION}); update Qualia to restore it")
+    files, dirs = manifest.get("files"), manifest.get("dirs")
+    if not isinstance(files, list) or not isinstance(dirs, list):
+        raise ManifestError("manifest.json has no file or folder list")
+    seen: set[str] = set()
+    for entry in files:
+        if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
+                and isinstance(entry.get("size"), int) and not isinstance(entry.get("size"), bool)
+                and entry["size"] >= 0 and isinstance(entry.get("sha256"), str)
+                and _SHA256.fullmatch(entry["sha256"])):
+            raise ManifestError(f"manifest.json has a malformed file entry: {str(entry)[:120]}")
+        _check_listed(entry["path"], seen)
+    for path in dirs:
+        if not isinstance(path, str):
+            raise ManifestError(f"manifest.json has a malformed folder entry: {str(path)[:120]}")
+        _check_listed(path, seen)
+    if not isinstance(manifest.get("created_at"), str):
+        raise ManifestError("manifest.json has no creation date")
+    return manifest
+
+
+def _check_listed(path: str, seen: set[str]) -> None:
+    problem = name_problem(path)
+    if problem or path == MANIFEST:
+        raise ManifestError(f"manifest.json lists {path!r}, which {problem or 'is reserved'}")
+    if path in seen:
+        raise ManifestError(f"manifest.json lists {path!r} twice")
+    seen.add(path)
+
+
+def summary(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The small part of a manifest shown in lists and reports (no file list)."""
+    files = manifest.get("files") or []
+    plugins = manifest.get("plugins") or {}
+    return {
+        "created_at": manifest.get("created_at"), "host": manifest.get("host"),
+        "app_version": manifest.get("app_version"), "git": manifest.get("git"),
+        "files": len(files), "bytes": sum(f.get("size", 0) for f in files),
+        "plugins_loaded": len(plugins.get("loaded") or []), "plugins_failed": len(plugins.get("failed") or []),
+        "has_env": any(f.get("path") == ENV_MEMBER for f in files),
+    }
