@@ -21,6 +21,7 @@ pages = {
     ],
     "Operations": [
         st.Page("pages/health.py", title="Health", icon=":material/monitor_heart:"),
+        st.Page("pages/backups.py", title="Backups", icon=":material/backup:"),
         st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:"),
     ],
 }

@@ -13,7 +13,8 @@ from qualia_core import QualiaCore
 
 ROOT = Path(__file__).resolve().parents[1]
 VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
-PAGES = ["pages/library.py", "pages/analyze.py", "pages/explore.py", "pages/health.py", "pages/plugins.py"]
+PAGES = ["pages/library.py", "pages/analyze.py", "pages/explore.py", "pages/health.py", "pages/backups.py",
+         "pages/plugins.py"]
 
 FAILING = '''
 from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
@@ -33,6 +34,8 @@ def app(data_dir, monkeypatch):
     """A fresh app on an empty data dir (the core is a cache_resource: clear it between tests)."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("QUALIA_CORPUS_WORKERS", "1")  # corpus runs in this process (the pool is tested elsewhere)
+    monkeypatch.setenv("BACKUP_DIR", str(data_dir.parent / "backups"))
+    monkeypatch.delenv("QUALIA_ADMIN_PASSWORD", raising=False)
     st.cache_resource.clear()
 
     def make(page: str | None = None) -> AppTest:

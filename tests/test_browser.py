@@ -50,7 +50,8 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     from qualia_core import QualiaCore  # a meeting with timestamps is already in the library
     QualiaCore(data_dir=data, entry_points=False).library.add(SEEDED.name, SEEDED.read_bytes())
-    env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2"}
+    env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2",
+           "BACKUP_DIR": str(tmp_path_factory.mktemp("backups"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -175,3 +176,12 @@ def test_the_health_page_updates_itself_within_two_intervals(page):
         "(before) => !document.body.innerText.includes(before)", arg=re.search(r"checked [\d:]+", first).group(0),
         timeout=4_500)  # two intervals of HEALTH_CHECK_INTERVAL=2 s, plus a little
     shot(page, "health")
+
+
+def test_backups_create_and_list(page):
+    go(page, "Backups")
+    page.get_by_role("button", name="Create a backup now").click()
+    page.get_by_text("Created").first.wait_for()
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_text(re.compile("verified|ok", re.I)).first.wait_for()
+    shot(page, "backups")

@@ -1,0 +1,172 @@
+"""Backups: create, verify, download, upload, restore and delete archives of the data dir."""
+
+import hmac
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import get_core, report_error, setting
+
+st.session_state["_page"] = "backups"
+st.title("Backups")
+st.caption("Archives of the document library, results and settings. Each is verified against its manifest; a "
+           "restore takes a safety backup first and cannot leave the data half-replaced.")
+
+try:
+    import ops.backup as backup
+except ImportError:
+    st.info("The ops package is not installed, so there are no backups here.")
+    st.stop()
+
+core = get_core()
+
+
+def admin_password() -> str:
+    password = setting("QUALIA_ADMIN_PASSWORD")
+    if not password:
+        try:
+            password = st.secrets.get("QUALIA_ADMIN_PASSWORD", "")
+        except Exception:  # no secrets file: that is the usual case
+            password = ""
+    return password
+
+
+def allowed(action: str) -> bool:
+    """True when no admin password is set, or the one typed for this action matches it."""
+    password = admin_password()
+    if not password:
+        return True
+    typed = st.text_input("Admin password", type="password", key=f"backups_password_{action}")
+    if typed and hmac.compare_digest(typed.encode(), password.encode()):
+        return True
+    if typed:
+        st.error("That password is not right.")
+    return False
+
+
+def say(level: str, text: str) -> None:
+    st.session_state["backups_message"] = (level, text)
+
+
+try:
+    settings = backup.backup_settings(core.data_dir, core.plugins_dir)
+except Exception as exc:
+    st.error(str(exc))
+    st.stop()
+
+if not admin_password():
+    st.warning("No admin password is set (`QUALIA_ADMIN_PASSWORD`): anyone who can open this app can restore, "
+               "delete and upload backups.", icon=":material/lock_open:")
+
+if message := st.session_state.pop("backups_message", None):
+    getattr(st, message[0])(message[1])
+
+# ------------------------------------------------------------------ create
+if st.button("Create a backup now", type="primary", key="backups_create"):
+    bar = st.progress(0.0, text="Archiving…")
+    try:
+        info = backup.create(core.data_dir, settings.backup_dir, core.plugins_dir,
+                             progress=lambda done, total: bar.progress(done / total if total else 1.0,
+                                                                       text=f"{done}/{total} files"))
+        say("success", f"Created **{info.name}**: {info.file_count} files, {info.size / 2**20:.1f} MB.")
+    except backup.BackupError as exc:
+        say("error", str(exc))
+    except Exception as exc:
+        report_error(exc)
+        say("error", f"The backup failed: {type(exc).__name__}. Details are in the server log.")
+    st.rerun()
+
+# ------------------------------------------------------------------ list
+archives = backup.list_backups(settings.backup_dir)
+if not archives:
+    st.info(f"No backups yet in {settings.backup_dir}. Create one now, or set up the daily backup below.")
+else:
+    st.subheader(f"{len(archives)} archive{'s' if len(archives) != 1 else ''}")
+    st.dataframe(pd.DataFrame([{
+        "archive": a.name,
+        "created": a.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.created_at else "unknown",
+        "size (MB)": round(a.size / 2**20, 2), "files": a.file_count,
+        "verified": {True: "yes", False: "FAILED", None: "not yet"}[a.last_verify_ok],
+        "app version": a.app_version} for a in archives]), hide_index=True, key="backups_table")
+
+    by_name = {a.name: a for a in archives}
+    name = st.selectbox("Archive", list(by_name), key="backups_selected")
+    chosen = by_name[name]
+    cols = st.columns(4)
+    if cols[0].button("Verify", key="backups_verify"):
+        report = backup.verify(chosen.path)
+        say("success" if report.ok else "error", report.describe())
+        st.rerun()
+    cols[1].download_button("Download", data=lambda: chosen.path.read_bytes(), file_name=chosen.name,
+                            mime="application/gzip", key="backups_download", on_click="ignore")
+    if cols[2].button("Restore…", key="backups_restore"):
+        st.session_state["backups_confirm"] = ("restore", name)
+    if cols[3].button("Delete…", key="backups_delete"):
+        st.session_state["backups_confirm"] = ("delete", name)
+
+    action, target = st.session_state.get("backups_confirm", (None, None))
+    if target == name and action == "restore":
+        with st.container(border=True):
+            try:
+                plan = backup.restore(chosen.path, core.data_dir, settings.backup_dir, plugins_dir=core.plugins_dir)
+            except backup.BackupError as exc:
+                st.error(str(exc))
+            else:
+                docs = plan.documents
+                st.warning(
+                    f"Restore **{name}** over the current data in `{core.data_dir}`? "
+                    f"{len(plan.added)} files will be added, {len(plan.removed)} removed and {len(plan.modified)} "
+                    f"replaced ({plan.unchanged} unchanged); library documents: "
+                    + (", ".join(f"{len(v)} {k}" for k, v in docs.items() if v) or "no change")
+                    + f". A safety backup of the current state is taken first: **{plan.safety_backup}**.")
+                ok = allowed("restore")
+                yes, no = st.columns(2)
+                if yes.button("Yes, restore", type="primary", disabled=not ok, key="backups_restore_yes"):
+                    try:
+                        done = backup.restore(chosen.path, core.data_dir, settings.backup_dir, confirm=True,
+                                              plugins_dir=core.plugins_dir)
+                        say("success", "Restored. " + done.describe().replace("\n", " · "))
+                    except backup.BackupError as exc:
+                        say("error", str(exc))
+                    st.session_state.pop("backups_confirm", None)
+                    st.rerun()
+                if no.button("Cancel", key="backups_restore_no"):
+                    st.session_state.pop("backups_confirm", None)
+                    st.rerun()
+    elif target == name and action == "delete":
+        with st.container(border=True):
+            st.warning(f"Delete **{name}**? This cannot be undone.")
+            ok = allowed("delete")
+            yes, no = st.columns(2)
+            if yes.button("Yes, delete", type="primary", disabled=not ok, key="backups_delete_yes"):
+                backup.delete(chosen.path, settings.backup_dir)
+                st.session_state.pop("backups_confirm", None)
+                say("success", f"Deleted {name}.")
+                st.rerun()
+            if no.button("Cancel", key="backups_delete_no"):
+                st.session_state.pop("backups_confirm", None)
+                st.rerun()
+
+# ------------------------------------------------------------------ upload
+with st.expander("Upload an archive"):
+    st.caption("An uploaded archive is checked exactly like a local one (every file against its manifest) before "
+               "it is stored; then you can restore it from the list.")
+    if allowed("upload"):
+        upload = st.file_uploader("Backup archive (.tar.gz)", type=["gz"], key="backups_upload")
+        if upload is not None and st.session_state.get("backups_uploaded") != upload.file_id:
+            st.session_state["backups_uploaded"] = upload.file_id
+            try:
+                info = backup.save_upload(upload.getvalue(), settings.backup_dir, filename=upload.name)
+                say("success", f"Uploaded and verified **{info.name}**.")
+            except backup.ArchiveRejected as exc:
+                say("error", f"{upload.name} was refused: " + "; ".join(exc.problems[:5]))
+            except backup.BackupError as exc:
+                say("error", str(exc))
+            st.rerun()
+
+# ------------------------------------------------------------------ settings
+st.subheader("Retention and daily backups")
+st.markdown(f"Archives go to `{settings.backup_dir}`. Cleanup deletes those older than **{settings.keep_days} days** "
+            f"but always keeps the newest **{settings.keep_min}** (`BACKUP_KEEP_DAYS`, `BACKUP_KEEP_MIN`).")
+st.caption("For a daily backup at 02:15, add this line with `crontab -e`:")
+st.code(settings.crontab_line, language="bash")

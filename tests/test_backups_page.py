@@ -1,0 +1,105 @@
+"""The Backups page: create, list, verify and restore with confirmation, behind the admin password."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from qualia_core import QualiaCore
+
+ROOT = Path(__file__).resolve().parents[1]
+VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
+
+
+@pytest.fixture
+def page(data_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.delenv("QUALIA_ADMIN_PASSWORD", raising=False)
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add(VTT.name, VTT.read_bytes())
+    st.cache_resource.clear()
+
+    def make() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+        at.run()
+        at.switch_page("pages/backups.py")
+        at.run()
+        assert not at.exception
+        return at
+
+    yield make
+    st.cache_resource.clear()
+
+
+def archives(at: AppTest):
+    return next(d.value for d in at.dataframe if "archive" in d.value.columns)
+
+
+def test_without_a_password_the_page_says_anyone_can_restore(page):
+    at = page()
+    assert any("anyone who can open this app can restore" in w.value for w in at.warning)
+    assert any("crontab" in c.value for c in at.caption)
+    assert at.get("code")[0].value.endswith("ops/scripts/backup.sh cron")
+
+
+def test_create_now_adds_a_verified_archive_to_the_list(page):
+    at = page()
+    at.button(key="backups_create").click().run()
+    assert any("Created" in s.value for s in at.success)
+    table = archives(at)
+    assert len(table) == 1 and table["files"][0] >= 2
+    at.button(key="backups_verify").click().run()
+    assert at.success and not at.error
+    assert archives(at)["verified"][0] == "yes"
+
+
+def test_restore_asks_for_confirmation_naming_the_safety_backup_then_brings_the_library_back(page, data_dir):
+    at = page()
+    at.button(key="backups_create").click().run()
+    core = QualiaCore(data_dir=data_dir, entry_points=False)
+    [entry] = core.library.list()
+    core.library.delete(entry.id)
+    assert core.library.list() == []
+
+    at.button(key="backups_restore").click().run()
+    warning = next(w.value for w in at.warning if "Restore" in w.value)
+    assert "files will be added" in warning and "library documents: 1 added" in warning
+    assert "before-restore" in warning  # the safety backup taken first is named
+    at.button(key="backups_restore_yes").click().run()
+    assert any("Restored" in s.value for s in at.success)
+    assert [e.id for e in core.library.list()] == [entry.id]
+    assert len(archives(at)) == 2  # the archive and the safety backup
+
+
+def test_the_admin_password_guards_restore(page, monkeypatch):
+    monkeypatch.setenv("QUALIA_ADMIN_PASSWORD", "s3cret")
+    at = page()
+    assert not any("anyone who can open" in w.value for w in at.warning)
+    at.button(key="backups_create").click().run()
+    at.button(key="backups_restore").click().run()
+    assert at.button(key="backups_restore_yes").disabled
+    at.text_input(key="backups_password_restore").set_value("wrong").run()
+    assert any("not right" in e.value for e in at.error)
+    assert at.button(key="backups_restore_yes").disabled
+    at.text_input(key="backups_password_restore").set_value("s3cret").run()
+    assert not at.button(key="backups_restore_yes").disabled
+
+
+def test_delete_asks_first(page):
+    at = page()
+    at.button(key="backups_create").click().run()
+    at.button(key="backups_delete").click().run()
+    assert any("cannot be undone" in w.value for w in at.warning)
+    at.button(key="backups_delete_yes").click().run()
+    assert any("No backups yet" in i.value for i in at.info)
+
+
+def test_an_uploaded_archive_that_fails_verification_is_refused(page):
+    at = page()
+    at.file_uploader(key="backups_upload").set_value(("qualia_backup_20260101_000000.tar.gz", b"not gzip",
+                                                       "application/gzip")).run()
+    assert any("was refused" in e.value for e in at.error)
+    assert any("No backups yet" in i.value for i in at.info)
