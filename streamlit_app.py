@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import start_up
+from pages.common import report_error, start_up
 
 # A local icon: a :material/…: page icon makes the browser fetch the favicon from fonts.gstatic.com.
 st.set_page_config(page_title="Qualia", page_icon="assets/qualia_icon.png", layout="wide")
@@ -25,4 +25,8 @@ pages = {
         st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:"),
     ],
 }
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except Exception as exc:  # Streamlit shows the error itself; Sentry only hears of it if we say so
+    report_error(exc)
+    raise

@@ -112,3 +112,31 @@ def test_scrubbing_strips_frame_variables_context_lines_and_messages():
     scrubbed = json.dumps(sentry_config.scrub_event(event, {}))
     assert SENTINEL not in scrubbed
     assert "ValueError" in scrubbed and "x.py" in scrubbed and "plugin ran in 0.2s" in scrubbed
+
+
+def test_an_error_raised_in_a_page_is_reported(monkeypatch, data_dir):
+    """Streamlit catches page exceptions itself, so the app reports them explicitly."""
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from qualia_core.library import DocumentLibrary
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    reported = []
+    monkeypatch.setattr(sentry_config, "capture_page_error", lambda exc, page: reported.append((type(exc), page)))
+
+    def broken_list(self):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(DocumentLibrary, "list", broken_list)
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=60)
+        at.run()
+    finally:
+        st.cache_resource.clear()
+    assert at.exception
+    assert reported == [(OSError, "library")]
