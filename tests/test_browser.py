@@ -52,10 +52,12 @@ def server(tmp_path_factory):
     QualiaCore(data_dir=data, entry_points=False).library.add(SEEDED.name, SEEDED.read_bytes())
     env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2",
            "BACKUP_DIR": str(tmp_path_factory.mktemp("backups"))}
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-run.
+    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -65,11 +67,16 @@ def server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"the app did not start: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                pytest.fail(f"the app did not start: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.3)
     yield url
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
 
 
 @pytest.fixture(scope="module")
