@@ -17,6 +17,7 @@ from .discovery import Discovery, LoadFailure, LoadedPlugin, discover
 from .document import Document
 from .errors import PluginExecutionError, PluginNotFoundError, QualiaError
 from .library import DocumentLibrary
+from .params import validate_config
 from .results import analysis_result, to_json_text, visual_result
 
 log = logging.getLogger(__name__)
@@ -114,30 +115,34 @@ class QualiaCore:
         one); `dependency_configs` maps a required plugin's id to its own config. Results are cached
         by (document fingerprint, plugin id, plugin version, normalized config, upstream results).
         """
-        target = self.get_plugin(plugin_id)
+        self.get_plugin(plugin_id)  # an unknown id fails here, listing the available ones
         configs = dict(dependency_configs or {})
         configs[plugin_id] = config
+        metadata = self.plugin_metadata()
+        index = resolver.provider_index(metadata)
+        order = resolver.execution_order(plugin_id, metadata)
         # Validate everything before running anything: a typo fails fast, naming every bad parameter.
-        order = resolver.execution_order(plugin_id, self.plugin_metadata())
-        validated = {pid: self._plugins[pid].instance.validate_config(configs.get(pid)) for pid in order}
-        results: dict[str, dict[str, Any]] = {}
+        # (Against the metadata read at discovery: a plugin's own validate_config is never trusted here.)
+        validated = {pid: validate_config(pid, metadata[pid].parameters, configs.get(pid)) for pid in order}
         keys: dict[str, str] = {}
         for pid in order:
-            loaded = self._plugins[pid]
-            needed, _ = resolver.direct_requirements(pid, self.plugin_metadata())
-            key = cache_key(document.fingerprint, pid, loaded.metadata.version, validated[pid],
-                            [keys[d] for d in needed])
-            keys[pid] = key
-            cached = self.cache.get(pid, key) if use_cache else None
+            needed, _ = resolver.direct_requirements(pid, metadata, index)
+            keys[pid] = cache_key(document.fingerprint, pid, metadata[pid].version, validated[pid],
+                                  [keys[d] for d in needed])
+        if use_cache and (cached := self.cache.get(plugin_id, keys[plugin_id])) is not None:
+            return cached  # its requirements' results are not even read
+        results: dict[str, dict[str, Any]] = {}
+        for pid in order:
+            cached = self.cache.get(pid, keys[pid]) if use_cache and pid != plugin_id else None
             if cached is not None:
                 results[pid] = cached
                 continue
             upstream = dict(results)  # everything it (transitively) requires, dependencies first
-            text = to_json_text(self._run(loaded, document, validated[pid], upstream, key))
-            self.cache.put(pid, key, text)
+            text = to_json_text(self._run(self._plugins[pid], document, validated[pid], upstream, keys[pid]))
+            self.cache.put(pid, keys[pid], text)
             results[pid] = json.loads(text)  # JSON-ready by construction, and a copy the plugin cannot touch
         log.debug("executed %s on document %s", plugin_id, document.id)
-        return results[target.metadata.id]
+        return results[plugin_id]
 
     def _run(self, loaded: LoadedPlugin, document: Document, config: dict[str, Any],
              upstream: dict[str, dict[str, Any]], key: str) -> dict[str, Any]:
