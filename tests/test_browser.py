@@ -192,3 +192,11 @@ def test_backups_create_and_list(page):
     page.get_by_role("button", name="Verify").click()
     page.get_by_text(re.compile("verified|ok", re.I)).first.wait_for()
     shot(page, "backups")
+
+
+def test_the_plugins_page_lists_what_was_found(page):
+    go(page, "Plugins")
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.wait_for_function(  # the grid draws on a canvas; its accessible cells carry the text
+        "() => [...document.querySelectorAll('[role=gridcell]')].some(c => c.textContent === 'word_frequency')")
+    shot(page, "plugins")
