@@ -56,11 +56,20 @@ if scope == ALL_DOCUMENTS:
     from qualia_core.corpus_views import documents_table, keyness, speakers_table
 
     with st.expander("The library as a corpus: meetings, speakers and distinctive words", expanded=True):
-        bar = st.progress(0.0, text="Analyzing the library…")
         ids = [e.id for e in entries]
-        result = run_corpus(ids, CORPUS_PLUGINS, {}, progress=lambda d, t, doc: bar.progress(
-            d / t, text=f"{d}/{t} · {names[doc]}"))
-        bar.empty()
+        # One version of the library (documents and their speaker names): reruns reuse its corpus result
+        # instead of reading every document's results from the cache again; a run with failures is retried.
+        version = tuple((e.id, e.sha256 + str(sorted(e.speaker_map.items()))) for e in entries)
+        memo = st.session_state.get("explore_corpus_memo")
+        if memo and memo[0] == version:
+            result = memo[1]
+        else:
+            bar = st.progress(0.0, text="Analyzing the library…")
+            result = run_corpus(ids, CORPUS_PLUGINS, {}, progress=lambda d, t, doc: bar.progress(
+                d / t, text=f"{d}/{t} · {names[doc]}"))
+            bar.empty()
+            if not failures(result):
+                st.session_state["explore_corpus_memo"] = (version, result)
         for doc_id, plugin_id, error_type, message in failures(result):
             st.error(f"{names.get(doc_id, doc_id)} · {plugin_id}: {message}")
         meetings = documents_table(result)
@@ -76,7 +85,7 @@ if scope == ALL_DOCUMENTS:
                      placeholder="Choose a meeting to explore on its own",
                      on_change=lambda: drill_into(st.session_state["explore_drill"]))
         st.markdown("**Distinctive words** (Dunning's log-likelihood against the rest of the library)")
-        counts = corpus_counts(tuple((e.id, e.sha256 + str(sorted(e.speaker_map.items()))) for e in entries))
+        counts = corpus_counts(version)
         c1, c2 = st.columns(2)
         target_doc = c1.selectbox("of the meeting", [None, *ids], format_func=lambda i: "any" if i is None
                                   else names[i], key="explore_key_doc")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -11,20 +10,6 @@ from typing import Any, Callable
 from qualia_core import config
 
 from .circuit_breaker import STATS_FILE, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
-
-
-def env_number(name: str, default: float, *, minimum: float, cast: type = int) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = cast(raw)
-    except ValueError:
-        raise ValueError(f"{name}={raw!r} is not valid: it accepts a {'whole ' if cast is int else ''}"
-                         f"number of at least {minimum:g}") from None
-    if value < minimum:
-        raise ValueError(f"{name}={raw!r} is not valid: it accepts a number of at least {minimum:g}")
-    return value
 
 
 class BreakerRegistry:
