@@ -14,12 +14,13 @@ from qualia_core.library import LibraryEntry
 def start_up() -> list[str]:
     """Once per server: validate the settings, set up logging and (optional) Sentry.
     Returns the configuration problems (empty when Qualia can start)."""
-    from qualia_core.config import ConfigurationError, load_settings
+    from qualia_core.config import load_settings
+    from qualia_core.errors import SettingsError
     from qualia_core.logs import configure_from_settings
 
     try:
         settings = load_settings()
-    except ConfigurationError as exc:
+    except SettingsError as exc:
         return exc.problems
     configure_from_settings(settings)
     try:

@@ -1,7 +1,7 @@
 """Configuration: every setting Qualia reads from the environment or an optional `.env`, validated.
 
 `load_settings()` checks every variable at once (the app, the dashboard and the backup command call it
-at start-up) and raises ConfigurationError naming each bad variable, its value and what it accepts.
+at start-up) and raises SettingsError naming each bad variable, its value and what it accepts.
 `get(name)` reads one variable the same way, for code that needs a single value. `.env` in the current
 folder (or the file named by QUALIA_ENV_FILE) is read once; real environment variables win over it.
 `.env.example` is generated from VARIABLES (a test keeps them in step).
@@ -15,15 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import QualiaError
-
-
-class ConfigurationError(QualiaError):
-    """One or more settings are invalid. `.problems` lists each message."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("Invalid configuration: " + "; ".join(problems))
+from .errors import SettingsError
 
 
 @dataclass(frozen=True)
@@ -99,8 +91,11 @@ VARIABLES = [
              "All mutable state: document library, result cache, outputs, breaker stats."),
     Variable("QUALIA_PLUGINS_DIR", "", "a folder path (empty: the repository's plugins/)", _text,
              "Where plugin folders are discovered."),
+    Variable("QUALIA_MAX_DOCUMENT_MB", "50", "a whole number of megabytes from 1 to 10000", _integer(1, 10000),
+             "Largest transcript file the core reads (MB), whichever door it comes through."),
     Variable("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "50", "a whole number of megabytes from 1 to 10000",
-             _integer(1, 10000), "Largest transcript upload and largest document the core reads (MB)."),
+             _integer(1, 10000), "Largest file the app's upload boxes accept (MB): transcripts and backup "
+             "archives. Streamlit reads it itself."),
     Variable("QUALIA_CORPUS_WORKERS", "0", "a whole number from 0 to 64 (0: one per CPU; 1: no worker processes)",
              _integer(0, 64), "Worker processes the app uses to analyze several documents at once."),
     Variable("LOG_LEVEL", "INFO", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
@@ -162,11 +157,11 @@ def _parse(variable: Variable, environ: dict[str, str]) -> Any:
     try:
         return variable.parse(raw)
     except (ValueError, TypeError):
-        raise ConfigurationError([f"{variable.name}={raw!r} is not valid: it accepts {variable.accepts}"]) from None
+        raise SettingsError([f"{variable.name}={raw!r} is not valid: it accepts {variable.accepts}"]) from None
 
 
 def get(name: str, environ: dict[str, str] | None = None) -> Any:
-    """One setting, validated (raises ConfigurationError naming it)."""
+    """One setting, validated (raises SettingsError naming it)."""
     if environ is None:
         load_env_file()
         environ = os.environ
@@ -174,7 +169,7 @@ def get(name: str, environ: dict[str, str] | None = None) -> Any:
 
 
 def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Every setting, validated together: ConfigurationError lists every bad variable at once."""
+    """Every setting, validated together: SettingsError lists every bad variable at once."""
     if environ is None:
         load_env_file()
         environ = dict(os.environ)
@@ -182,13 +177,13 @@ def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
     for variable in VARIABLES:
         try:
             values[variable.name] = _parse(variable, environ)
-        except ConfigurationError as exc:
+        except SettingsError as exc:
             problems += exc.problems
     if values.get("ALERT_MEMORY_WARNING_PERCENT", 0) > values.get("ALERT_MEMORY_CRITICAL_PERCENT", 100):
         problems.append("ALERT_MEMORY_WARNING_PERCENT is above ALERT_MEMORY_CRITICAL_PERCENT: "
                         "the warning must come first")
     if problems:
-        raise ConfigurationError(problems)
+        raise SettingsError(problems)
     return values
 
 

@@ -35,8 +35,7 @@ import pandas as pd
 from . import formats
 from .corpus import collect_sources, is_error
 from .document import Document
-from .text import FILLERS, LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, STOPWORDS, language_from_hits, normalize, \
-    tokenize
+from .text import language_of_words, stop_set, tokenize
 
 NO_SPEAKER = "(no speaker)"  # as speaker_stats labels turns without a speaker
 #: G2 for p < 0.05, 0.01, 0.001, 0.0001 (1 degree of freedom).
@@ -129,30 +128,14 @@ class WordCounts:
         return found
 
 
-def _stop_words(language: str, exclude_stopwords: bool, exclude_fillers: bool, user: Iterable[str]) -> set[str]:
-    stop = {normalize(w).strip().lower() for w in user}
-    if exclude_stopwords:
-        for lang in [language] if language in LANGUAGES else LANGUAGES:
-            stop |= STOPWORDS[lang]
-    return stop | FILLERS if exclude_fillers else stop
-
-
-def _language(words: list[str]) -> str:
-    """word_frequency's language rule on a document's lowercase words."""
-    hits = {lang: sum(map(LANGUAGE_MARKERS[lang].__contains__, words)) for lang in LANGUAGES}
-    unique = set(words)
-    accented = sum(1 for w in unique if not w.isascii() and PT_LETTERS_RE.search(w))
-    return language_from_hits(hits, len(words), accented / max(1, len(unique)))
-
-
 def count_document(document: Document, *, min_length: int = 3, exclude_stopwords: bool = True,
                    exclude_fillers: bool = True, stopwords: Iterable[str] = (),
                    language: str = "auto") -> tuple[dict[str, Counter], str]:
     """({speaker: Counter of kept words}, language) of one document, by word_frequency's rules."""
     turns = [(u.speaker or NO_SPEAKER, tokenize(u.text.lower())) for u in document.utterances]
     if language == "auto":
-        language = _language([w for _, words in turns for w in words])
-    stop = _stop_words(language, exclude_stopwords, exclude_fillers, stopwords)
+        language = language_of_words(w for _, words in turns for w in words)
+    stop = stop_set(language, stopwords=exclude_stopwords, fillers=exclude_fillers, extra=stopwords)
     per_speaker: dict[str, Counter] = {}
     for speaker, words in turns:
         per_speaker.setdefault(speaker, Counter()).update(w for w in words if len(w) >= min_length and w not in stop)

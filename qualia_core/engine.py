@@ -51,7 +51,7 @@ class QualiaCore:
         self.plugins_dir = Path(plugins_dir or config.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
         self.data_dir = Path(data_dir or config.get("QUALIA_DATA_DIR")).resolve()
         self.max_document_bytes = int(max_document_bytes
-                                      or config.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE") * 1024 * 1024)
+                                      or config.get("QUALIA_MAX_DOCUMENT_MB") * 1024 * 1024)
         self.cache = ResultCache(self.data_dir / "cache")
         self.outputs_dir = self.data_dir / "outputs"
         self._entry_points = entry_points

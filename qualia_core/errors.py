@@ -1,4 +1,17 @@
-"""Errors a user can cause. Each one says what went wrong and what to do about it."""
+"""Every error the core raises, one class per meaning. Each message says what went wrong and what to do.
+
+    QualiaError                 base of every problem a user or operator can fix
+      DocumentError             a file or text cannot be read as a transcript (names the file and line)
+      LibraryError              a library operation cannot be done (unknown id, empty name, clashing names)
+      SettingsError             environment variables or .env hold invalid values (names each one)
+      ConfigError               a plugin's parameters are invalid (names each parameter)
+      PluginNotFoundError       no plugin has that id (lists the available ones)
+      DependencyError           a requirement nobody provides, or a cycle
+      PluginSwitchedOffError    a guard (e.g. ops' circuit breakers) refuses to run a plugin for now
+      PluginExecutionError      a plugin raised while running (the original is chained)
+
+`ops/` owns its own errors (backups, manifests) in the module that raises them.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +45,18 @@ class PluginNotFoundError(QualiaError):
         super().__init__(f"No plugin '{plugin_id}'.{hint} Available: {listing}.")
 
 
+class LibraryError(QualiaError):
+    """A library operation the user asked for cannot be done (unknown id, bad name…)."""
+
+
+class SettingsError(QualiaError):
+    """One or more settings (environment variables, .env) are invalid. `.problems` lists each message."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("Invalid configuration: " + "; ".join(self.problems))
+
+
 class ConfigError(QualiaError):
     """One or more parameters are invalid. `.errors` lists every problem as (parameter, message)."""
 
@@ -56,3 +81,30 @@ class PluginExecutionError(QualiaError):
             f"Plugin '{plugin_id}' failed: {self.error_type}: {error}. "
             "The other plugins are unaffected; check the plugin's parameters or report it to its author."
         )
+
+
+class PluginSwitchedOffError(QualiaError):
+    """A guard refused to run the plugin for now (for ops/, its circuit breaker is open).
+
+    `reason` says why (e.g. the last failure), `retry_in` in how many seconds it is tried again
+    (None when unknown), `trial_running` whether a trial call is running now."""
+
+    def __init__(self, plugin_id: str, reason: str | None = None, retry_in: float | None = None,
+                 trial_running: bool = False, blocked_by: str | None = None):
+        self.plugin_id = plugin_id
+        self.reason = reason
+        self.retry_in = None if retry_in is None else max(0.0, retry_in)
+        self.trial_running = trial_running
+        self.blocked_by = blocked_by
+        off = blocked_by or plugin_id
+        why = f" after repeated failures (last: {reason})" if reason else ""
+        if trial_running:
+            when = "a trial call is running now; try again in a moment"
+        elif self.retry_in is not None:
+            when = f"it will be retried in {self.retry_in:.0f} s"
+        else:
+            when = "it will be retried later"
+        lead = (f"Plugin '{off}' is switched off for now{why}, so '{plugin_id}' was not run; {when}."
+                if blocked_by and blocked_by != plugin_id else
+                f"Plugin '{plugin_id}' is switched off for now{why}; {when}.")
+        super().__init__(f"{lead} Other plugins are unaffected; an operator can reset it on the Health page.")

@@ -25,16 +25,12 @@ from typing import Any, Callable
 
 from .atomic import atomic_write_json
 from .document import Document, combine_documents
-from .errors import QualiaError
+from .errors import LibraryError
+from .text import count_words
 
 log = logging.getLogger(__name__)
 
 ENTRY = "entry.json"
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-
-
-class LibraryError(QualiaError):
-    """A library operation the user asked for cannot be done (unknown id, bad name…)."""
 
 
 @dataclass
@@ -157,7 +153,7 @@ class DocumentLibrary:
                 id=doc_id, name=Path(name).stem or name, source=Path(name).name, format=doc.metadata.get("format", "txt"),
                 encoding=doc.metadata.get("encoding"), size_bytes=len(data), sha256=digest,
                 speakers=doc.speakers, utterances=len(doc.utterances),
-                words=sum(len(_WORD.findall(u.text)) for u in doc.utterances),
+                words=sum(count_words(u.text) for u in doc.utterances),
                 added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             )
             self.root.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
-"""Shared text tools for plugins: word tokenising, stopwords, fillers and a small language detector.
-
-Generic on purpose: any plugin may use it. Everything works offline (no NLTK or downloaded data).
+"""The one home of Qualia's word rules: what a word is, how words are counted, which words are stopwords
+or fillers, and which language a text is in. The library, the corpus views and every plugin use these,
+so one meeting has one word count everywhere. Everything works offline (no NLTK or downloaded data).
 
 Words are runs of Unicode letters (ç, ã, é…); an apostrophe joins letters inside a word (don't, d'água;
 ’ and ‘ count as '). Digits, underscores and punctuation separate words and are never part of one, so
@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 __all__ = [
     "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "LANGUAGES",
-    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "detect_language", "language_from_hits",
+    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "count_words", "detect_language",
+    "language_from_hits", "language_of_words", "stop_set",
 ]
 
 #: A word: letters, optionally joined by inner apostrophes. Usable as a scikit-learn token_pattern.
@@ -77,6 +80,30 @@ def tokenize(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+def count_words(text: str) -> int:
+    """How many words `text` holds, by `tokenize`'s rule (markers, digits and punctuation are not words)."""
+    return len(tokenize(text))
+
+
+def stop_set(language: str, *, stopwords: bool = True, fillers: bool = True, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The lowercase words an analysis leaves out: the stopwords of `language` ("en", "pt"; any other value,
+    such as "unknown", takes both lists) when `stopwords`, the FILLERS when `fillers`, and the user's `extra`
+    words (normalised and lowercased, whatever their case)."""
+    return _stop_set(tuple(extra), stopwords, fillers, language)
+
+
+@lru_cache(maxsize=64)
+def _stop_set(extra: tuple[str, ...], stopwords: bool, fillers: bool, language: str) -> frozenset[str]:
+    stop: set[str] = {normalize(w).strip().lower() for w in extra}
+    stop.discard("")
+    if stopwords:
+        for lang in ([language] if language in LANGUAGES else LANGUAGES):
+            stop |= STOPWORDS[lang]
+    if fillers:
+        stop |= FILLERS
+    return frozenset(stop)
+
+
 #: Stopwords that only one language has: their share of a text tells the language.
 LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
     lang: STOPWORDS[lang] - frozenset().union(*(STOPWORDS[o] for o in LANGUAGES if o != lang))
@@ -105,6 +132,16 @@ def detect_language(text: str) -> str:
     hits = {lang: sum(map(LANGUAGE_MARKERS[lang].__contains__, words)) for lang in LANGUAGES}
     accented = 0 if sample.isascii() else sum(1 for w in words if PT_LETTERS_RE.search(w))
     return language_from_hits(hits, len(words), accented / max(1, len(words)))
+
+
+def language_of_words(words: Iterable[str]) -> str:
+    """The language of a whole text's lowercase words (as `tokenize` gives them), by `language_from_hits`:
+    every word counts, and the share of distinct words with Portuguese letters breaks a tie."""
+    words = list(words)
+    hits = {lang: sum(map(LANGUAGE_MARKERS[lang].__contains__, words)) for lang in LANGUAGES}
+    unique = set(words)
+    accented = sum(1 for w in unique if not w.isascii() and PT_LETTERS_RE.search(w))
+    return language_from_hits(hits, len(words), accented / max(1, len(unique)))
 
 
 def language_from_hits(hits: dict[str, int], total: int, accented_share: float = 0.0) -> str:

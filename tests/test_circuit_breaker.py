@@ -253,9 +253,9 @@ def test_defaults_come_from_the_environment(tmp_path, monkeypatch):
 
 def test_an_invalid_environment_value_is_named(tmp_path, monkeypatch):
     monkeypatch.setenv("DEFAULT_MAX_FAILURES", "many")
-    from qualia_core.config import ConfigurationError
+    from qualia_core.errors import SettingsError
 
-    with pytest.raises(ConfigurationError, match="DEFAULT_MAX_FAILURES='many' is not valid: it accepts a whole number"):
+    with pytest.raises(SettingsError, match="DEFAULT_MAX_FAILURES='many' is not valid: it accepts a whole number"):
         BreakerRegistry(tmp_path)
 
 

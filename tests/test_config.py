@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from qualia_core import QualiaCore, config
-from qualia_core.config import VARIABLES, ConfigurationError, load_settings
+from qualia_core.config import VARIABLES, load_settings
+from qualia_core.errors import SettingsError
 from qualia_core.logs import JsonFormatter, configure_logging
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +44,7 @@ def test_defaults_are_valid():
 
 @pytest.mark.parametrize("name, value", sorted(INVALID.items()))
 def test_each_invalid_variable_is_named_with_its_value_and_what_it_accepts(name, value):
-    with pytest.raises(ConfigurationError) as err:
+    with pytest.raises(SettingsError) as err:
         load_settings({name: value})
     [problem] = err.value.problems
     assert problem.startswith(f"{name}={value!r} is not valid: it accepts ")
@@ -51,7 +52,7 @@ def test_each_invalid_variable_is_named_with_its_value_and_what_it_accepts(name,
 
 
 def test_every_bad_variable_is_reported_at_once():
-    with pytest.raises(ConfigurationError) as err:
+    with pytest.raises(SettingsError) as err:
         load_settings({"LOG_LEVEL": "LOUD", "HEALTH_DASHBOARD_PORT": "x"})
     assert len(err.value.problems) == 2
 

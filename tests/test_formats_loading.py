@@ -148,7 +148,7 @@ def test_too_big_says_size_limit_and_what_to_do():
     message = str(_error(b"Ann: hi\n" * 400, "long.txt", max_bytes=1024))
     assert "3.1 KB" in message and "3,200 bytes" in message
     assert "1.0 KB limit" in message
-    assert "raise the limit (the STREAMLIT_SERVER_MAX_UPLOAD_SIZE setting" in message
+    assert "raise the limit (the QUALIA_MAX_DOCUMENT_MB setting" in message
 
 
 def test_load_path_checks_the_size_before_reading(tmp_path):

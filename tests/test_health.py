@@ -67,9 +67,9 @@ def test_thresholds_come_from_the_environment(core, monkeypatch):
 
 def test_an_invalid_threshold_is_named(core, monkeypatch):
     monkeypatch.setenv("ALERT_DISK_CRITICAL_PERCENT", "120")
-    from qualia_core.config import ConfigurationError
+    from qualia_core.errors import SettingsError
 
-    with pytest.raises(ConfigurationError, match="ALERT_DISK_CRITICAL_PERCENT='120'.*0 to 100"):
+    with pytest.raises(SettingsError, match="ALERT_DISK_CRITICAL_PERCENT='120'.*0 to 100"):
         Thresholds.from_env()
 
 

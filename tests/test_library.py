@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qualia_core import DocumentError, QualiaCore
-from qualia_core.library import LibraryError
+from qualia_core.errors import LibraryError
 
 MEETING = "Ana Silva: we should start the interview now\nBruno Costa: yes, let us start\nAna Silva: thank you all\n"
 
@@ -25,6 +25,17 @@ def test_an_added_document_is_listed_with_its_counts(core):
     assert (listed.name, listed.format, listed.speakers, listed.utterances, listed.words) == (
         "interview 1", "txt", ["Ana Silva", "Bruno Costa"], 3, 13)
     assert core.library.get(entry.id).utterances[1].text == "yes, let us start"
+
+
+def test_the_library_counts_words_as_every_analysis_does(core, fixtures_dir):
+    """One rule for words (qualia_core.text): markers such as {vocalsound}, digits and punctuation are not
+    words, so the Library's count equals speaker_stats' total and word_frequency's tokens."""
+    data = (fixtures_dir / "ami_ES2012a_opening.txt").read_bytes()
+    assert b"{vocalsound}" in data or b"{disfmarker}" in data  # the rule is tested where it matters
+    entry, _ = core.library.add("opening.txt", data)
+    doc = core.library.get(entry.id)
+    assert entry.words == core.execute_plugin("speaker_stats", doc)["total_words"]
+    assert entry.words == core.execute_plugin("word_frequency", doc)["total_tokens"]
 
 
 def test_the_library_is_there_after_a_restart(core, data_dir):

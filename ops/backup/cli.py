@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from qualia_core import config
+from qualia_core.errors import SettingsError
 from qualia_core.logs import configure_logging
 
 from .archive import create
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         settings = config.load_settings()  # every bad setting at once, as the app does at start-up
-    except config.ConfigurationError as exc:
+    except SettingsError as exc:
         message = "Invalid configuration: " + "; ".join(exc.problems)
         print(message, file=sys.stderr)
         if args.command == "cron":

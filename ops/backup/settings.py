@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qualia_core import config
-from qualia_core.errors import QualiaError
+from qualia_core.errors import QualiaError, SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE_PREFIX = "qualia_backup_"
@@ -41,7 +41,7 @@ def setting(name: str) -> Any:
     """One validated setting from qualia_core.config; a bad value raises BackupConfigError (a ValueError)."""
     try:
         return config.get(name)
-    except config.ConfigurationError as exc:
+    except SettingsError as exc:
         raise BackupConfigError("; ".join(exc.problems)) from None
 
 

@@ -133,12 +133,13 @@ def make_server(core, host: str = "127.0.0.1", port: int = 8080, interval: float
 
 
 def main(argv: list[str] | None = None) -> int:
-    from qualia_core.config import ConfigurationError, load_settings
+    from qualia_core.config import load_settings
+    from qualia_core.errors import SettingsError
     from qualia_core.logs import configure_from_settings
 
     try:
         settings = load_settings()
-    except ConfigurationError as exc:
+    except SettingsError as exc:
         print(f"qualia health dashboard: {exc}", file=sys.stderr)
         return 2
     configure_from_settings(settings)

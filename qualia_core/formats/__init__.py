@@ -164,7 +164,7 @@ def _check_size(size: int, max_bytes: int, source: str) -> None:
         raise DocumentError(
             source,
             f"the file is {_mb(size)} ({size:,} bytes), over the {_mb(max_bytes)} limit: split the transcript "
-            "into smaller files, or raise the limit (the STREAMLIT_SERVER_MAX_UPLOAD_SIZE setting, in MB)",
+            "into smaller files, or raise the limit (the QUALIA_MAX_DOCUMENT_MB setting, in MB)",
         )
 
 
