@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -93,6 +94,18 @@ def test_a_bad_setting_is_a_usage_error_naming_the_variable(env):
     assert result.returncode == 2 and "BACKUP_KEEP_DAYS='thirty' is not valid" in result.stderr
 
 
+def test_a_backup_dir_inside_the_data_dir_is_a_settings_error(env):
+    result = run(env, "create", extra_env={"BACKUP_DIR": str(env[0] / "backups")})
+    assert result.returncode == 2 and "Invalid configuration: BACKUP_DIR" in result.stderr
+    assert "inside the data dir" in result.stderr and not (env[0] / "backups").exists()
+
+
+def test_list_shows_the_plugin_folders_of_each_archive(env):
+    create(*env)
+    listed = run(env, "list")
+    assert listed.returncode == 0 and re.search(r" \d+ files +1 plugins +not verified$", listed.stdout, re.M)
+
+
 def test_cron_is_quiet_records_success_and_the_health_checker_shows_it(env):
     result = run(env, "cron")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
@@ -106,7 +119,7 @@ def test_cron_is_quiet_records_success_and_the_health_checker_shows_it(env):
 def test_cron_failure_exits_non_zero_and_the_health_checker_warns(env):
     data = env[0]
     result = run(env, "cron", extra_env={"BACKUP_DIR": str(data / "backups")})  # refused: inside the data dir
-    assert result.returncode != 0 and "inside the data dir" in result.stderr
+    assert result.returncode == 2 and "inside the data dir" in result.stderr  # 2: bad settings
     status = json.loads((data / "ops" / "last_backup.json").read_text())
     assert status["result"] == "failed" and "inside the data dir" in status["message"]
     report = health(data)

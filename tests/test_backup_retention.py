@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ops.backup import BackupConfigError, BackupError, backup_settings, cleanup, create, delete, list_backups
+from ops.backup import BackupError, backup_settings, cleanup, create, delete, list_backups
 from ops.backup.settings import REPO_ROOT
+from qualia_core.errors import SettingsError
 from test_backup_support import env  # noqa: F401 - a fixture
 
 archive = importlib.import_module("ops.backup.archive")
@@ -72,10 +73,10 @@ def test_the_list_is_newest_first_with_size_and_file_count(env, monkeypatch):
                                          ("BACKUP_KEEP_MIN", "three")])
 def test_a_bad_retention_setting_names_the_variable_the_value_and_what_it_accepts(env, monkeypatch, name, value):
     monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(SettingsError) as err:
         cleanup(env[1])
     minimum = "of days of at least 0" if name == "BACKUP_KEEP_DAYS" else "of at least 1"
-    assert str(err.value) == f"{name}={value!r} is not valid: it accepts a whole number {minimum}"
+    assert err.value.problems == [f"{name}={value!r} is not valid: it accepts a whole number {minimum}"]
 
 
 def test_zero_keep_days_keeps_only_the_minimum(env, monkeypatch):
@@ -97,7 +98,7 @@ def test_a_backup_dir_inside_what_is_archived_is_refused(env, monkeypatch, where
     inside = data.parent / where
     if how == "BACKUP_DIR":
         monkeypatch.setenv("BACKUP_DIR", str(inside))
-    with pytest.raises(BackupConfigError, match="is inside the (data|plugins) dir"):
+    with pytest.raises(SettingsError, match="is inside the (data|plugins) dir"):
         create(data, inside if how == "argument" else None, plugins, dotenv)
     assert not list(data.parent.rglob("qualia_backup_*.tar.gz"))
 

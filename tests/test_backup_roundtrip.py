@@ -98,7 +98,11 @@ def test_the_manifest_records_origin_plugins_and_every_file(env):
     assert manifest["host"] and manifest["created_at"].startswith(str(info.created_at.year))
     if (archive.mf.REPO_ROOT / ".git").exists():
         assert re.fullmatch(r"[0-9a-f]{40}", manifest["git"]["commit"])
-    assert [f["name"] for f in manifest["plugins"]["failed"]] == ["my_plugin"]
+    plugin_code = (plugins / "my_plugin" / "__init__.py").read_bytes()  # a broken plugin: it raises on import
+    assert manifest["plugins"]["folders"] == [{
+        "name": "my_plugin", "files": 1, "bytes": len(plugin_code),
+        "sha256": sha(b"__init__.py\0" + sha(plugin_code).encode() + b"\n")}]
+    assert info.plugins == ["my_plugin"]
     files = {f["path"]: f for f in manifest["files"]}
     on_disk = {f"data/{k}": v for k, v in tree(data).items() if v is not None}
     on_disk.update({f"plugins/{k}": v for k, v in tree(plugins).items() if v is not None and "__pycache__" not in k})

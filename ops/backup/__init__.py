@@ -13,20 +13,21 @@ Command line: `python -m ops.backup create|list|verify FILE|restore FILE [--yes]
 BACKUP_KEEP_DAYS (30), BACKUP_KEEP_MIN (3).
 
 An archive `qualia_backup_YYYYMMDD_HHMMSS.tar.gz` is a gzip'd tar: manifest.json first, then
-data/… (the data dir), plugins/… and env/.env. Errors a user can fix are BackupError (a
-QualiaError); a rejected archive raises ArchiveRejected with its `problems`; bad settings raise
-ValueError naming the variable.
+data/… (the data dir), plugins/… and env/.env. Nothing in plugins/ is imported or run by a backup.
+Errors a user can fix are BackupError (a QualiaError); a rejected archive raises ArchiveRejected
+with its `problems`; unusable settings (a bad BACKUP_* value, the backup dir inside the data dir)
+raise qualia_core.errors.SettingsError naming each problem.
 """
 
 from .archive import create
 from .info import BackupInfo
 from .restore import ArchiveRejected, RestoreReport, restore
 from .retention import cleanup, cron, delete, list_backups, save_upload
-from .settings import BackupConfigError, BackupError, BackupSettings, backup_settings
+from .settings import BackupError, BackupSettings, backup_settings
 from .verify import VerifyReport, validate_upload, verify
 
 __all__ = [
     "create", "list_backups", "verify", "restore", "cleanup", "delete", "validate_upload", "save_upload",
     "backup_settings", "cron", "BackupInfo", "VerifyReport", "RestoreReport", "BackupSettings",
-    "BackupError", "BackupConfigError", "ArchiveRejected",
+    "BackupError", "ArchiveRejected",
 ]

@@ -54,7 +54,7 @@ def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = N
     data_dir/ops/last_backup.json (ok or failed) for the Health page.
 
     `progress(done_files, total_files)` is called as files are archived (at most ~100 times).
-    Raises BackupError (or ValueError for bad settings)."""
+    Raises BackupError, or SettingsError for unusable settings (e.g. the backup dir inside the data dir)."""
     data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
     started = time.monotonic()
     try:
@@ -87,7 +87,7 @@ def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, en
     try:
         with open(body_fd, "wb", buffering=COPY_CHUNK) as body:
             files, dirs, body_len = _write_body(body, entries, progress)
-        manifest = {**head, "files": files, "dirs": dirs,
+        manifest = {**head, "plugins": {"folders": mf.plugin_folders(files, dirs)}, "files": files, "dirs": dirs,
                     "totals": {"files": len(files), "bytes": sum(f["size"] for f in files)}}
         with open(out_fd, "wb", buffering=COPY_CHUNK) as out:
             first = GzipMember(out)

@@ -136,7 +136,8 @@ def _run(args) -> int:
         for i in infos:
             state = "verified" if i.verified else "FAILED verify" if i.last_verify_ok is False else "not verified"
             when = i.created_at.strftime("%Y-%m-%d %H:%M") if i.created_at else "?"
-            print(f"{i.name:52} {when:16} {_mb(i.size):>10} {i.file_count if i.file_count is not None else '?':>7} files  {state}")
+            files = i.file_count if i.file_count is not None else "?"
+            print(f"{i.name:52} {when:16} {_mb(i.size):>10} {files:>7} files {len(i.plugins):>3} plugins  {state}")
     elif cmd == "verify":
         report = verify(_archive(args))
         print(report.describe())
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 record_last_backup(Path(args.data_dir).resolve() if args.data_dir else default_data_dir(), False,
                                    message=f"backup not run: {message}")
-            except ValueError:
+            except SettingsError:
                 pass
         return USAGE
     # People read the printed results and warnings; cron stays silent unless something fails.
@@ -189,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except ArchiveRejected as exc:
         print(str(exc), file=sys.stderr)
         return FAILED
+    except SettingsError as exc:  # e.g. the backup dir inside the data dir
+        print(str(exc), file=sys.stderr)
+        return USAGE
     except (ValueError, FileNotFoundError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return USAGE

@@ -41,6 +41,7 @@ class BackupInfo:
     host: str | None = None
     git: dict[str, str] | None = None
     has_env: bool = False
+    plugins: list[str] = field(default_factory=list)  # plugin folder names (never imported to list them)
     error: str | None = None  # why the manifest could not be read
     problems: list[str] = field(default_factory=list)  # of the last failed verify
 
@@ -120,6 +121,7 @@ def describe(path: Path) -> BackupInfo:
         info.file_count, info.total_bytes = summary.get("files"), summary.get("bytes")
         info.app_version, info.host, info.git = summary.get("app_version"), summary.get("host"), summary.get("git")
         info.has_env = bool(summary.get("has_env"))
+        info.plugins = [p for p in summary.get("plugins") or [] if isinstance(p, str)]
     if info.created_at is None:
         info.created_at = time_from_name(path.name) or datetime.fromtimestamp(st.st_mtime).astimezone()
     if checked:

@@ -1,15 +1,21 @@
 """manifest.json: what an archive holds, and the rules every member name must follow.
 
 The manifest is the archive's first member. It records the format version, when and where the
-backup was made (host, app version, git commit and branch when the app runs from a checkout), the
-plugins and whether they loaded, and every file with its size and sha256 and every folder.
-Member names are `data/…` (the data dir), `plugins/…` (the plugins dir) and `env/.env`.
+backup was made (host, app version, git commit and branch when the app runs from a checkout), each
+plugin folder (name, file count, bytes and a digest of its files), and every file with its size and
+sha256 and every folder. Member names are `data/…` (the data dir), `plugins/…` (the plugins dir)
+and `env/.env`.
+
+Nothing in the plugins dir is imported or run to describe it: a backup (and a restore's safety
+backup) must never execute plugin code, which may be exactly what a restore just put there. The
+plugin folders are described from the file list alone, so `summary()` reads them from any
+archive, including those written when the manifest recorded which plugins loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import logging
 import platform
 import re
 import socket
@@ -19,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from .settings import REPO_ROOT
-
-log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 FORMAT = "qualia-backup"
@@ -78,27 +82,29 @@ def git_info(root: Path = REPO_ROOT, timeout: float = 2.0) -> dict[str, str]:
     return info
 
 
-def plugin_status(plugins_dir: Path, data_dir: Path) -> dict[str, Any]:
-    """Each plugin in the plugins dir with its version and whether it loaded. Never raises:
-    a backup must not fail because a plugin is broken."""
-    try:
-        from qualia_core import QualiaCore
-
-        core = QualiaCore(plugins_dir=plugins_dir, data_dir=data_dir, entry_points=False, guard=False)
-        loaded = core.discover_plugins()
-        return {
-            "loaded": [{"id": pid, "version": m.version, "type": m.type.value, "status": "ok"}
-                       for pid, m in sorted(loaded.items())],
-            "failed": [{**f.to_dict(), "status": "failed_to_load"} for f in core.load_failures],
-        }
-    except Exception as exc:  # noqa: BLE001 - reported in the manifest instead
-        log.warning("backup: plugin discovery failed: %s", type(exc).__name__)
-        return {"loaded": [], "failed": [], "error": f"{type(exc).__name__}: {exc}"}
+def plugin_folders(files: list[dict[str, Any]], dirs: list[str] = ()) -> list[dict[str, Any]]:
+    """Each folder directly under plugins/: its name, file count, bytes, and a sha256 over its
+    files' relative paths and sha256s (the same plugin code gives the same digest in any archive).
+    Read from the manifest's lists only: nothing is imported or executed."""
+    groups: dict[str, list[dict[str, Any]]] = {
+        d.split("/")[1]: [] for d in dirs if d.count("/") == 1 and d.startswith("plugins/")}
+    for entry in files:
+        parts = entry["path"].split("/", 2)
+        if parts[0] == "plugins" and len(parts) == 3:
+            groups.setdefault(parts[1], []).append(entry)
+    folders = []
+    for name, entries in sorted(groups.items()):
+        digest = hashlib.sha256()
+        for entry in sorted(entries, key=lambda e: e["path"]):
+            digest.update(f"{entry['path'].split('/', 2)[2]}\0{entry['sha256']}\n".encode("utf-8", "surrogateescape"))
+        folders.append({"name": name, "files": len(entries), "bytes": sum(e["size"] for e in entries),
+                        "sha256": digest.hexdigest()})
+    return folders
 
 
 def describe_sources(created_at: datetime, data_dir: Path, plugins_dir: Path | None,
                      env_file: Path | None) -> dict[str, Any]:
-    """Everything in the manifest except the file lists."""
+    """Everything in the manifest except the file lists and what is derived from them."""
     from qualia_core import __version__
 
     head: dict[str, Any] = {
@@ -107,7 +113,6 @@ def describe_sources(created_at: datetime, data_dir: Path, plugins_dir: Path | N
         "app_version": __version__, "python": platform.python_version(),
         "sources": {"data": str(data_dir), "plugins": str(plugins_dir) if plugins_dir else None,
                     "env": str(env_file) if env_file else None},
-        "plugins": plugin_status(plugins_dir, data_dir) if plugins_dir else {"loaded": [], "failed": []},
     }
     git = git_info()
     if git:
@@ -163,11 +168,10 @@ def _check_listed(path: str, seen: set[str]) -> None:
 def summary(manifest: dict[str, Any]) -> dict[str, Any]:
     """The small part of a manifest shown in lists and reports (no file list)."""
     files = manifest.get("files") or []
-    plugins = manifest.get("plugins") or {}
     return {
         "created_at": manifest.get("created_at"), "host": manifest.get("host"),
         "app_version": manifest.get("app_version"), "git": manifest.get("git"),
         "files": len(files), "bytes": sum(f.get("size", 0) for f in files),
-        "plugins_loaded": len(plugins.get("loaded") or []), "plugins_failed": len(plugins.get("failed") or []),
+        "plugins": [p["name"] for p in plugin_folders(files, manifest.get("dirs") or [])],
         "has_env": any(f.get("path") == ENV_MEMBER for f in files),
     }

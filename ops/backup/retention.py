@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+from qualia_core.errors import SettingsError
+
 from .archive import create, resolve_sources
 from .info import BackupInfo, describe, parse_time, write_sidecar
 from .restore import ArchiveRejected
@@ -157,7 +159,7 @@ def cron(data_dir: str | Path | None = None, backup_dir: str | Path | None = Non
     data, plugins, _ = resolve_sources(data_dir, plugins_dir, env_file)
     try:
         deleted = cleanup(resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins))
-    except (OSError, ValueError, BackupError) as exc:
+    except (OSError, ValueError, BackupError, SettingsError) as exc:
         record_last_backup(data, False, archive=info.name,
                            message=f"archive {info.name} was created, but removing old archives failed: {exc}")
         raise BackupError(f"Cleanup failed after creating {info.name}: {exc}") from exc

@@ -2,9 +2,9 @@
 
 BACKUP_DIR (default ./backups, resolved against the current directory), BACKUP_KEEP_DAYS (30) and
 BACKUP_KEEP_MIN (3) are read through qualia_core.config (environment, then an optional .env); a bad
-value raises BackupConfigError, a ValueError naming the variable, the value and what it accepts.
+value raises qualia_core.errors.SettingsError naming the variable, the value and what it accepts.
 The backup dir may never sit inside what is archived (the data dir or the plugins dir): archives
-would end up inside the next archive.
+would end up inside the next archive, so that is a SettingsError too.
 """
 
 from __future__ import annotations
@@ -33,16 +33,9 @@ class BackupError(QualiaError):
     """A backup, verify, restore or cleanup could not be done; the message says why and what to do."""
 
 
-class BackupConfigError(BackupError, ValueError):
-    """The backup settings are unusable (e.g. the backup dir is inside the data dir)."""
-
-
 def setting(name: str) -> Any:
-    """One validated setting from qualia_core.config; a bad value raises BackupConfigError (a ValueError)."""
-    try:
-        return config.get(name)
-    except SettingsError as exc:
-        raise BackupConfigError("; ".join(exc.problems)) from None
+    """One validated setting from qualia_core.config; a bad value raises SettingsError naming it."""
+    return config.get(name)
 
 
 def default_data_dir() -> Path:
@@ -51,9 +44,8 @@ def default_data_dir() -> Path:
 
 
 def default_plugins_dir() -> Path:
-    from qualia_core.engine import REPO_PLUGINS
-
-    return Path(setting("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).expanduser().resolve()
+    """QUALIA_PLUGINS_DIR or the repository's plugins/ (as QualiaCore resolves it, without importing the engine)."""
+    return Path(setting("QUALIA_PLUGINS_DIR") or REPO_ROOT / "plugins").expanduser().resolve()
 
 
 def default_env_file() -> Path:
@@ -91,9 +83,9 @@ def resolve_backup_dir(backup_dir: str | Path | None = None, *, data_dir: str | 
     for what, root in (("data dir", data), ("plugins dir", plugins)):
         if _inside(folder, root):
             source = "BACKUP_DIR" if backup_dir in (None, "") else "The backup dir"
-            raise BackupConfigError(
+            raise SettingsError([
                 f"{source} {folder} is inside the {what} {root}: backups would be archived into the next "
-                f"backup and lost with the data they protect. Choose a folder outside it (e.g. {root.parent / 'backups'}).")
+                f"backup and lost with the data they protect. Choose a folder outside it (e.g. {root.parent / 'backups'})."])
     return folder
 
 
@@ -155,7 +147,7 @@ def crontab_line(backup_dir: Path, data_dir: Path, plugins_dir: Path) -> str:
 
 
 def backup_settings(data_dir: str | Path | None = None, plugins_dir: str | Path | None = None) -> BackupSettings:
-    """Backup dir, retention and the crontab line, as the page shows them. Raises ValueError on bad settings."""
+    """Backup dir, retention and the crontab line, as the page shows them. Raises SettingsError on bad settings."""
     data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
     plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
     folder = resolve_backup_dir(data_dir=data, plugins_dir=plugins)

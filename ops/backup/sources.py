@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Iterator
 
 from .manifest import ENV_MEMBER, name_problem
+from .status import LAST_BACKUP_FILE
 
 log = logging.getLogger(__name__)
 
-LAST_BACKUP_MEMBER = "data/ops/last_backup.json"
+LAST_BACKUP_MEMBER = f"data/{LAST_BACKUP_FILE.as_posix()}"
 _TRANSIENT_PREFIXES = (".adding-", ".deleting-", ".restore-")
 _PLUGIN_SKIP = {"__pycache__", ".pytest_cache", ".git", ".mypy_cache", ".ruff_cache"}
 

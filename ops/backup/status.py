@@ -1,7 +1,8 @@
 """The last backup's outcome where the Health checker reads it, and one backup job at a time.
 
-`data_dir/ops/last_backup.json`: result ("ok"/"failed"), finished_at (ISO), finished_at_epoch,
-archive, message — see ops/monitoring/health.py.
+`data_dir/ops/last_backup.json` (LAST_BACKUP_FILE, owned here: the backup writes it): result
+("ok"/"failed"), finished_at (ISO), finished_at_epoch, archive, message — ops/monitoring/health.py
+reads it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from ops.monitoring.health import LAST_BACKUP_FILE
 from qualia_core.atomic import atomic_write_json
 
 from .settings import BackupError
@@ -22,6 +22,7 @@ from .settings import BackupError
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".qualia_backup.lock"
+LAST_BACKUP_FILE = Path("ops") / "last_backup.json"  # relative to the data dir
 
 try:
     import fcntl
