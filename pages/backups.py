@@ -1,19 +1,18 @@
 """Backups: create, verify, download, upload, restore and delete archives of the data dir."""
 
-import hmac
-
 import pandas as pd
 import streamlit as st
 
-from pages.common import get_core, report_error, setting
+from pages.common import get_core, report_error
+from qualia_core.errors import SettingsError
 
-st.session_state["_page"] = "backups"
 st.title("Backups")
 st.caption("Archives of the document library, results and settings. Each is verified against its manifest; a "
            "restore takes a safety backup first and cannot leave the data half-replaced.")
 
 try:
     import ops.backup as backup
+    from ops.backup import admin
 except ImportError:
     st.info("The ops package is not installed, so there are no backups here.")
     st.stop()
@@ -21,23 +20,12 @@ except ImportError:
 core = get_core()
 
 
-def admin_password() -> str:
-    password = setting("QUALIA_ADMIN_PASSWORD")
-    if not password:
-        try:
-            password = st.secrets.get("QUALIA_ADMIN_PASSWORD", "")
-        except Exception:  # no secrets file: that is the usual case
-            password = ""
-    return password
-
-
 def allowed(action: str) -> bool:
-    """True when no admin password is set, or the one typed for this action matches it."""
-    password = admin_password()
-    if not password:
+    """The admin password box for this action, when one is required; True when the action may go ahead."""
+    if not admin.password_required():
         return True
     typed = st.text_input("Admin password", type="password", key=f"backups_password_{action}")
-    if typed and hmac.compare_digest(typed.encode(), password.encode()):
+    if typed and admin.check_password(typed):
         return True
     if typed:
         st.error("That password is not right.")
@@ -50,11 +38,11 @@ def say(level: str, text: str) -> None:
 
 try:
     settings = backup.backup_settings(core.data_dir, core.plugins_dir)
-except Exception as exc:
+except SettingsError as exc:
     st.error(str(exc))
     st.stop()
 
-if not admin_password():
+if not admin.password_required():
     st.warning("No admin password is set (`QUALIA_ADMIN_PASSWORD`): anyone who can open this app can restore, "
                "delete and upload backups.", icon=":material/lock_open:")
 
@@ -69,7 +57,7 @@ if st.button("Create a backup now", type="primary", key="backups_create"):
                              progress=lambda done, total: bar.progress(done / total if total else 1.0,
                                                                        text=f"{done}/{total} files"))
         say("success", f"Created **{info.name}**: {info.file_count} files, {info.size / 2**20:.1f} MB.")
-    except backup.BackupError as exc:
+    except (backup.BackupError, SettingsError) as exc:
         say("error", str(exc))
     except Exception as exc:
         report_error(exc)
@@ -86,6 +74,7 @@ else:
         "archive": a.name,
         "created": a.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.created_at else "unknown",
         "size (MB)": round(a.size / 2**20, 2), "files": a.file_count,
+        "plugins": len(a.plugins),
         "verified": {True: "yes", False: "FAILED", None: "not yet"}[a.last_verify_ok],
         "app version": a.app_version} for a in archives]), hide_index=True, key="backups_table")
 
@@ -109,7 +98,7 @@ else:
         with st.container(border=True):
             try:
                 plan = backup.restore(chosen.path, core.data_dir, settings.backup_dir, plugins_dir=core.plugins_dir)
-            except backup.BackupError as exc:
+            except (backup.BackupError, SettingsError) as exc:
                 st.error(str(exc))
             else:
                 docs = plan.documents
@@ -126,7 +115,7 @@ else:
                         done = backup.restore(chosen.path, core.data_dir, settings.backup_dir, confirm=True,
                                               plugins_dir=core.plugins_dir)
                         say("success", "Restored. " + done.describe().replace("\n", " · "))
-                    except backup.BackupError as exc:
+                    except (backup.BackupError, SettingsError) as exc:
                         say("error", str(exc))
                     st.session_state.pop("backups_confirm", None)
                     st.rerun()

@@ -88,6 +88,19 @@ def test_the_admin_password_guards_restore(page, monkeypatch):
     assert not at.button(key="backups_restore_yes").disabled
 
 
+def test_a_backup_dir_inside_the_data_dir_is_shown_as_a_settings_error(page, data_dir, monkeypatch):
+    monkeypatch.setenv("BACKUP_DIR", str(data_dir / "backups"))
+    at = page()
+    assert any("Invalid configuration: BACKUP_DIR" in e.value and "inside the data dir" in e.value for e in at.error)
+    assert "backups_create" not in [b.key for b in at.button]  # the page stops there
+
+
+def test_the_list_shows_how_many_plugin_folders_an_archive_holds(page):
+    at = page()
+    at.button(key="backups_create").click().run()
+    assert archives(at)["plugins"][0] >= 10  # the repository's plugins/, described without importing them
+
+
 def test_delete_asks_first(page):
     at = page()
     at.button(key="backups_create").click().run()
