@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up a virtualenv (.venv) with everything the tests need, then run them. Extra args go to pytest.
+# pip runs only when a requirement file or pyproject.toml changed since the last install (scripts/venv.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
+. scripts/venv.sh
 
 # The browser tests drive Debian's chromium with Playwright (never Playwright's own browser download).
 if [ ! -x /usr/bin/chromium ]; then
@@ -14,6 +15,5 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -e .
+ensure_venv test requirements-dev.txt requirements.txt requirements-dev.txt pyproject.toml
 exec .venv/bin/python -m pytest "$@"
