@@ -215,6 +215,20 @@ def test_bigrams_by_speaker_is_a_config_error_naming_group_by():
     assert [name for name, _ in err.value.errors] == ["group_by"]
 
 
+def test_bigrams_by_speaker_is_refused_by_validate_config_before_anything_runs():
+    """The combination is checked by the check_config hook, which validate_config calls: no data needed."""
+    with pytest.raises(ConfigError) as err:
+        FrequencyChart().validate_config({"source": "bigrams", "group_by": "speaker", "chart_type": "treemap"})
+    assert [name for name, _ in err.value.errors] == ["group_by"]
+    assert "source to 'words'" in str(err.value)
+
+
+@pytest.mark.parametrize("source, group_by", [("words", "all"), ("words", "speaker"), ("bigrams", "all")])
+def test_every_other_combination_passes_check_config(source, group_by):
+    config = FrequencyChart().validate_config({"source": source, "group_by": group_by})
+    assert list(FrequencyChart().check_config(config)) == []
+
+
 @pytest.mark.parametrize("bad", [
     [["remote"]],
     [["remote", "23"]],

@@ -1,15 +1,18 @@
 """Dispersion plot: where in the meeting a word or phrase occurs, one strip per speaker.
 
-It draws the hits of `keyword_in_context` (which the core runs first with the same query).
+It draws the hits of `keyword_in_context` (which the core runs first with the same query). plotly is
+imported on the first chart, so discovering the plugin stays light.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
+from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
+from qualia_core.errors import QualiaError
 
-from qualia_core import BaseVisualizerPlugin, PluginMetadata, PluginType, QualiaError
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 
 class DispersionPlot(BaseVisualizerPlugin):
@@ -28,6 +31,8 @@ class DispersionPlot(BaseVisualizerPlugin):
     def _render_impl(self, data: dict[str, Any], config: dict[str, Any], output_path) -> go.Figure:
         if not data.get("query"):
             raise QualiaError("Type a word or phrase to see where it occurs (the keyword_in_context 'query').")
+        import plotly.graph_objects as go  # loaded on the first chart, not at discovery
+
         dispersion = data["dispersion"]
         by_time = dispersion["basis"] == "time"
         scale = dispersion["duration"] / 60 if by_time else 100

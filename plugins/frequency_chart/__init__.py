@@ -1,22 +1,22 @@
 """Frequency chart: a plotly bar chart or treemap of the most frequent words (or word pairs).
 
 Draws the result of the word_frequency analyzer. With group_by 'speaker' the bars are grouped by
-speaker (or the treemap is split into one rectangle per speaker).
+speaker (or the treemap is split into one rectangle per speaker). Word pairs are counted for the whole
+document only, so source 'bigrams' with group_by 'speaker' is refused before anything runs (`check_config`).
+plotly is imported on the first chart (in `.figures`), so discovering the plugin stays light.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any, Iterable
 
 from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
 from qualia_core.errors import ConfigError
 
-from .figures import bar_figure, grouped_bar_figure, speaker_treemap_figure, treemap_figure
-from .ranking import ranked_pairs, speaker_pairs
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +66,21 @@ class FrequencyChart(BaseVisualizerPlugin):
             },
         )
 
+    def check_config(self, config: dict[str, Any]) -> Iterable[tuple[str, str]]:
+        """Word pairs have no per-speaker counts: bigrams by speaker is refused before word_frequency runs."""
+        if config["source"] == "bigrams" and config["group_by"] == "speaker":
+            return [("group_by", "word_frequency counts word pairs (bigrams) for the whole document only; "
+                                 "set group_by to 'all' or source to 'words'")]
+        return ()
+
     def _render_impl(self, data: dict[str, Any], config: dict[str, Any], output_path: Path | None) -> go.Figure:
+        problems = list(self.check_config(config))
+        if problems:  # a caller that skipped validate_config (the core calls check_config before any run)
+            raise ConfigError(PLUGIN_ID, problems)
+        from .figures import bar_figure, grouped_bar_figure, speaker_treemap_figure, treemap_figure
+        from .ranking import ranked_pairs, speaker_pairs
+
         source, group_by, chart_type = config["source"], config["group_by"], config["chart_type"]
-        if source == "bigrams" and group_by == "speaker":
-            raise ConfigError(PLUGIN_ID, [(
-                "group_by", "word_frequency counts word pairs (bigrams) for the whole document only; "
-                            "set group_by to 'all' or source to 'words'")])
         top_n = config["top_n"]
         pairs = ranked_pairs(data, source)[:top_n]
         unit = "word pairs" if source == "bigrams" else "words"

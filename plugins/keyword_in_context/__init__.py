@@ -20,13 +20,13 @@ labels, timestamps or cue ids). Rules:
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
 
-from .concordance import Speech, Timeline, hit_spans
-from .query import compile_query
+if TYPE_CHECKING:
+    from .concordance import Timeline
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ class KeywordInContextAnalyzer(BaseAnalyzerPlugin):
         )
 
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        from .concordance import Speech, Timeline, hit_spans  # loaded on the first run, not at discovery
+        from .query import compile_query
+
         timeline = Timeline(document)
         query = compile_query(config["query"], case_sensitive=config["case_sensitive"],
                                 whole_words=config["whole_words"])

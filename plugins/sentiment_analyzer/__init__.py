@@ -9,6 +9,9 @@ Averages (document, speaker, timeline segment) are means over sentences, each se
 once (`weight_by="sentence"`, the default) or by its number of words (`weight_by="words"`, so a
 long statement outweighs a "Yeah ."). TextBlob's lexicon is English-only: other languages are still
 scored, with a `warning` in the result saying the numbers are not meaningful.
+
+TextBlob (with NLTK and SciPy) is imported on the first run (`.scoring`), so discovering the plugin stays
+light.
 """
 
 from __future__ import annotations
@@ -20,10 +23,6 @@ from typing import Any
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
 from qualia_core.text import detect_language, strip_markers, tokenize
-
-from .aggregate import extremes, label_counts, per_speaker, timeline, weighted_means
-from .scoring import label_for, score_sentences
-from .sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +91,10 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
         )
 
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        from .aggregate import extremes, label_counts, per_speaker, timeline, weighted_means
+        from .scoring import label_for, score_sentences  # imports TextBlob
+        from .sentences import split_sentences
+
         pos_t, neg_t = config["positive_threshold"], config["negative_threshold"]
 
         def labeller(polarity: float) -> str:
@@ -144,6 +147,15 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
             "timeline_basis": basis,
             "timeline": segments,
         }
+
+
+def __getattr__(name: str) -> Any:
+    """`split_sentences` stays importable from the package, loaded when first asked for."""
+    if name == "split_sentences":
+        from .sentences import split_sentences
+
+        return split_sentences
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["SentimentAnalyzer", "split_sentences", "language_warning"]

@@ -1,7 +1,8 @@
 """Charts of a sentiment_analyzer result: sentiment over the course of the meeting and per speaker.
 
 Returns a plotly Figure (the core turns it into JSON) and never writes a file, even when given an
-output path. The figure uses plotly's built-in template only: no external fonts or scripts.
+output path. The figure uses plotly's built-in template only: no external fonts or scripts. plotly is
+imported on the first chart, so discovering the plugin stays light.
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from plotly.subplots import make_subplots
-
 from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
 from qualia_core.errors import QualiaError
-
-from .charts import speaker_traces, timeline_traces
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +59,10 @@ class SentimentViz(BaseVisualizerPlugin):
         if missing:
             raise QualiaError(f"The data has no {' or '.join(repr(m) for m in missing)}: sentiment_viz draws the "
                               "result of the sentiment_analyzer; run the sentiment_analyzer first.")
+        from plotly.subplots import make_subplots  # loaded on the first chart, not at discovery
+
+        from .charts import speaker_traces, timeline_traces
+
         chart = config["chart"]
         panels = ["timeline", "per_speaker"] if chart == "both" else [chart]
         titles = {

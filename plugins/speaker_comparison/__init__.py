@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 
 
 class SpeakerComparison(BaseAnalyzerPlugin):

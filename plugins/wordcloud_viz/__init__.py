@@ -3,6 +3,8 @@
 Drawn with the `wordcloud` package from the counts already computed (never re-tokenising the text),
 with a fixed random state so the same result and parameters always give the same image.
 The bundled DroidSansMono font covers Latin (with accents), Greek and Cyrillic, not CJK.
+wordcloud, Pillow, numpy and matplotlib are imported on the first image, so discovering the plugin stays
+light.
 """
 
 from __future__ import annotations
@@ -13,12 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-from wordcloud import WordCloud
-
 from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
-
-from .frequencies import top_frequencies
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +71,15 @@ class WordCloudViz(BaseVisualizerPlugin):
         )
 
     def _render_impl(self, data: dict[str, Any], config: dict[str, Any], output_path: Path | None) -> bytes:
+        from .frequencies import top_frequencies
+
         frequencies = top_frequencies(data, config["source"], config["max_words"])
         width, height = config["width"], config["height"]
         layout_width, layout_height, scale = layout_canvas(width, height)
         transparent = config["background_color"] == "transparent"
+        from PIL import Image  # wordcloud brings numpy, matplotlib and Pillow: loaded on the first image
+        from wordcloud import WordCloud
+
         cloud = WordCloud(
             width=layout_width,
             height=layout_height,
