@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.teams_cleaner import TeamsCleaner, cleaned_document
+from plugins.teams_cleaner import TeamsCleaner, cleaned_document, cleaned_text
 from qualia_core import QualiaCore
 from qualia_core.contract import PluginType
 from qualia_core.document import Document, Utterance
@@ -46,8 +46,8 @@ ALL_FIXTURES = ["ami_ES2006d.txt", "icsi_Bed014.txt", "welsh_education_7.txt", "
 def test_metadata_declares_the_document_plugin():
     """The plugin says who it is, what it provides and which parameters it takes."""
     meta = PLUGIN.meta()
-    assert (meta.id, meta.type, meta.version) == ("teams_cleaner", PluginType.DOCUMENT, "1.0.0")
-    assert {"cleaned_utterances", "quality_report", "variants", "cleaning_stats"} <= set(meta.provides)
+    assert (meta.id, meta.type, meta.version) == ("teams_cleaner", PluginType.DOCUMENT, "1.1.0")
+    assert meta.provides == ["cleaned_utterances", "variants", "quality_report", "cleaning_stats"]
     assert set(meta.parameters) == {"remove_system_lines", "remove_markers", "normalize_speakers",
                                     "strip_guest_suffix", "merge_consecutive", "min_words", "facilitators"}
 
@@ -270,18 +270,32 @@ def test_one_word_turns_kept_by_default():
 
 
 def test_participants_only_leaves_out_facilitators():
-    """The participants-only variant has every turn except the facilitator's (matched ignoring case)."""
+    """The participants-only variant lists every turn except the facilitator's (matched ignoring case), as
+    indices into cleaned_utterances."""
     result = PLUGIN.process(load("teams_pt_entrevista.vtt"), {"facilitators": ["ana souza", "Nobody Here"]})
-    variants = result["variants"]
-    assert {u["speaker"] for u in variants["participants_only"]} == {"Carlos Mendes", "Beatriz Lima"}
-    assert variants["participants_only"] == [u for u in result["cleaned_utterances"] if u["speaker"] != "Ana Souza"]
+    variants, turns = result["variants"], result["cleaned_utterances"]
+    assert variants["participants_only"] == [i for i, u in enumerate(turns) if u["speaker"] != "Ana Souza"]
+    assert {turns[i]["speaker"] for i in variants["participants_only"]} == {"Carlos Mendes", "Beatriz Lima"}
     assert (variants["facilitators"], variants["facilitators_not_found"]) == (["Ana Souza"], ["Nobody Here"])
 
 
 def test_participants_only_is_everything_without_facilitators():
-    """With no facilitators, participants-only equals all the cleaned turns."""
+    """With no facilitators, participants-only lists all the cleaned turns."""
     result = PLUGIN.process(load("welsh_education_7.txt"))
-    assert result["variants"]["participants_only"] == result["cleaned_utterances"]
+    assert result["variants"]["participants_only"] == list(range(len(result["cleaned_utterances"])))
+
+
+@pytest.mark.parametrize("name", ALL_FIXTURES)
+def test_the_text_is_stored_once(name):
+    """Only cleaned_utterances holds text: the variants hold turn indices and counts, never a turn's text."""
+    result = PLUGIN.process(load(name), {"facilitators": ["Ana Souza"]})
+    assert set(result) == {"cleaned_utterances", "variants", "quality_report", "cleaning_stats"}
+    variants = result["variants"]
+    assert all(type(i) is int for i in variants["participants_only"])
+    assert all(type(i) is int for entry in variants["per_speaker"].values() for i in entry["indices"])
+    texts_elsewhere = json.dumps({k: v for k, v in result.items() if k != "cleaned_utterances"})
+    long_texts = [u["text"] for u in result["cleaned_utterances"] if len(u["text"]) > 30]
+    assert long_texts and not any(json.dumps(t)[1:-1] in texts_elsewhere for t in long_texts)
 
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)
@@ -302,9 +316,21 @@ def test_cleaned_document_helper_gives_cleaned_turns():
     doc = load("teams_pt_entrevista.vtt")
     result = PLUGIN.process(doc, {"facilitators": ["Ana Souza"]})
     assert [u.to_dict() for u in cleaned_document(doc, result).utterances] == result["cleaned_utterances"]
-    assert cleaned_document(doc, result, variant="participants_only").speakers == ["Carlos Mendes", "Beatriz Lima"]
+    participants = cleaned_document(doc, result, variant="participants_only")
+    assert participants.speakers == ["Carlos Mendes", "Beatriz Lima"]
+    assert [u.to_dict() for u in participants.utterances] == [
+        u for u in result["cleaned_utterances"] if u["speaker"] != "Ana Souza"]
     only = cleaned_document(doc, result, speaker="Beatriz Lima")
     assert (only.speakers, only.id, only.content) == (["Beatriz Lima"], doc.id, doc.content)
+    with pytest.raises(ValueError, match="unknown variant"):
+        cleaned_document(doc, result, variant="facilitators_only")
+
+
+def test_cleaned_text_helper_gives_speaker_lines():
+    """cleaned_text() gives one "Speaker: text" line per cleaned turn; a turn without a speaker is its text."""
+    result = PLUGIN.process(doc_of(("Ana", "Hello {vocalsound} there ."), (None, "A note"), ("Bob", "Yes .")))
+    assert cleaned_text(result) == "Ana: Hello there .\nA note\nBob: Yes ."
+    assert cleaned_text(PLUGIN.process(doc_of())) == ""
 
 
 # --- quality report -----------------------------------------------------------------------------

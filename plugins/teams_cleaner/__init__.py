@@ -22,17 +22,19 @@ What it does, in order (each step has a parameter; defaults in brackets):
 - builds variants: `participants_only` without the `facilitators` [facilitators=[]], and
   `per_speaker` (see variants.py); and a quality report (see quality.py).
 
-Result (JSON-ready):
+Result (JSON-ready). The text is stored once, in `cleaned_utterances`; the variants are turn indices into it:
     cleaned_utterances  [{speaker, text, start, end}]
-    cleaned_text        "Speaker: text" lines (just the text for turns without a speaker)
-    variants            {participants_only: [utterances], facilitators: [names found],
+    variants            {participants_only: [turn indices], facilitators: [names found],
                          facilitators_not_found: [names], per_speaker: {name: {turns, words, indices}}}
     quality_report      {score: 0-100, reasons: [{code, reason, penalty, value}]}
     cleaning_stats      {input_turns, output_turns, system_lines_removed, markers_removed,
                          empty_turns_dropped, short_turns_dropped, turns_dropped, turns_merged,
                          speakers_renamed: {old: new}}
 
-`cleaned_document(document, result)` gives the cleaned turns back as a Document for notebooks.
+For notebooks: `cleaned_text(result)` gives the "Speaker: text" lines (just the text for turns without a
+speaker), and `cleaned_document(document, result)` the cleaned turns as a Document (or a variant's, or one
+speaker's). The cleaning code (`.cleaning`, `.quality`, `.variants`) is imported on the first run, so
+discovering the plugin stays light.
 """
 
 from __future__ import annotations
@@ -43,13 +45,9 @@ from typing import Any
 from qualia_core.contract import BaseDocumentPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document, Utterance
 
-from .cleaning import CleanOptions, clean
-from .quality import quality_report
-from .variants import build_variants
-
 logger = logging.getLogger(__name__)
 
-__all__ = ["TeamsCleaner", "cleaned_document"]
+__all__ = ["TeamsCleaner", "cleaned_document", "cleaned_text"]
 
 
 class TeamsCleaner(BaseDocumentPlugin):
@@ -62,8 +60,8 @@ class TeamsCleaner(BaseDocumentPlugin):
             name="Teams transcript cleaner",
             description=("Removes system lines and non-speech markers, normalises speaker names, merges "
                          "consecutive turns, drops empty turns, and reports the transcript's quality."),
-            version="1.0.0",
-            provides=["cleaned_utterances", "cleaned_text", "variants", "quality_report", "cleaning_stats"],
+            version="1.1.0",  # 1.1.0: the text is stored once; variants hold turn indices; no cleaned_text
+            provides=["cleaned_utterances", "variants", "quality_report", "cleaning_stats"],
             parameters={
                 "remove_system_lines": {"type": "boolean", "default": True, "description":
                                         "Remove 'Recording started', 'X joined the meeting', 'X entrou na "
@@ -86,6 +84,10 @@ class TeamsCleaner(BaseDocumentPlugin):
         )
 
     def _process_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        from .cleaning import CleanOptions, clean  # loaded on the first run, not at discovery
+        from .quality import quality_report
+        from .variants import build_variants
+
         opts = CleanOptions(
             remove_system_lines=config["remove_system_lines"],
             remove_markers=config["remove_markers"],
@@ -96,11 +98,9 @@ class TeamsCleaner(BaseDocumentPlugin):
         )
         cleaned = clean(document.utterances, opts)
         utterances = cleaned.utterances
-        lines = [f"{u['speaker']}: {u['text']}" if u["speaker"] is not None else u["text"] for u in utterances]
         result = {
             "cleaned_utterances": utterances,
-            "cleaned_text": "\n".join(lines),
-            "variants": build_variants(utterances, cleaned.speakers, cleaned.words, config["facilitators"],
+            "variants": build_variants(cleaned.speakers, cleaned.words, config["facilitators"],
                                        opts.strip_guest_suffix),
             "quality_report": quality_report(cleaned.stats, cleaned.speakers, cleaned.words, utterances,
                                              cleaned.markers_found),
@@ -109,6 +109,13 @@ class TeamsCleaner(BaseDocumentPlugin):
         logger.debug("teams_cleaner %s: %d -> %d turns, score %d", document.id, cleaned.stats["input_turns"],
                      cleaned.stats["output_turns"], result["quality_report"]["score"])
         return result
+
+
+def cleaned_text(result: dict[str, Any]) -> str:
+    """The cleaned turns of a teams_cleaner `result` as text: one "Speaker: text" line per turn (just the
+    text for a turn without a speaker)."""
+    return "\n".join(f"{u['speaker']}: {u['text']}" if u["speaker"] is not None else u["text"]
+                     for u in result["cleaned_utterances"])
 
 
 def cleaned_document(document: Document, result: dict[str, Any], variant: str | None = None,
@@ -124,12 +131,11 @@ def cleaned_document(document: Document, result: dict[str, Any], variant: str | 
     if variant is not None:
         if variant != "participants_only":
             raise ValueError(f"unknown variant {variant!r}: use 'participants_only' or speaker=...")
-        rows = result["variants"]["participants_only"]
+        rows = [rows[i] for i in result["variants"]["participants_only"]]
     if speaker is not None:
         per_speaker = result["variants"]["per_speaker"]
         if speaker not in per_speaker:
             raise ValueError(f"no speaker {speaker!r} in this result; speakers: {', '.join(per_speaker)}")
-        all_rows = result["cleaned_utterances"]
-        rows = [all_rows[i] for i in per_speaker[speaker]["indices"]]
+        rows = [rows[i] for i in per_speaker[speaker]["indices"]]
     turns = [Utterance(r["speaker"], r["text"], r["start"], r["end"]) for r in rows]
     return document.with_utterances(turns, cleaned_by="teams_cleaner", cleaned_variant=variant or speaker or "all")

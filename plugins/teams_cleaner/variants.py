@@ -1,11 +1,10 @@
 """Views of the cleaned transcript: participants only (without the facilitators), and per speaker.
 
-`participants_only` holds utterance dicts (copies), as analyses read them directly. `per_speaker`
-holds, for each named speaker, the indices of their turns in `cleaned_utterances` with their turn
-and word counts, rather than a second copy of every text: the result stays small, and
-`cleaned_document(document, result, speaker=...)` rebuilds the text when a notebook wants it.
-Turns without a speaker are in `participants_only` (nobody can tell they are the facilitator's) but in
-no `per_speaker` entry.
+Both hold indices of turns in `cleaned_utterances`, never a second copy of the text: the result stays
+small, and `cleaned_document(document, result, variant=..., speaker=...)` rebuilds the turns when a
+notebook wants them. `participants_only` lists every turn but the facilitators'; `per_speaker` gives, for
+each named speaker, the indices of their turns with their turn and word counts. Turns without a speaker
+are in `participants_only` (nobody can tell they are the facilitator's) but in no `per_speaker` entry.
 """
 
 from __future__ import annotations
@@ -15,8 +14,8 @@ from typing import Sequence
 from .speakers import facilitator_keys
 
 
-def build_variants(utterances: list[dict], speakers: Sequence[str | None], words: Sequence[int],
-                   facilitators: Sequence[str], strip_guest_suffix: bool = True) -> dict:
+def build_variants(speakers: Sequence[str | None], words: Sequence[int], facilitators: Sequence[str],
+                   strip_guest_suffix: bool = True) -> dict:
     """The `variants` block of the result."""
     keys = facilitator_keys(facilitators, strip_guest_suffix)
     indices: dict[str | None, list[int]] = {}
@@ -37,9 +36,9 @@ def build_variants(utterances: list[dict], speakers: Sequence[str | None], words
 
     if matched:
         excluded = set(matched.values())
-        participants = [u.copy() for u, s in zip(utterances, speakers) if s not in excluded]
+        participants = [i for i, s in enumerate(speakers) if s not in excluded]
     else:
-        participants = [u.copy() for u in utterances]
+        participants = list(range(len(speakers)))
     return {
         "participants_only": participants,
         "facilitators": list(matched.values()),
