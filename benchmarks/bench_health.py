@@ -30,7 +30,7 @@ def main() -> int:
     core.discover_plugins()
     registry = BreakerRegistry(core.data_dir, max_failures=1)
     for pid in list(core.plugin_metadata())[:3]:
-        registry.guard(pid, None, lambda: None)
+        registry.call(pid, None, lambda: None)
     checker = HealthChecker(core)
     checker.check()
 

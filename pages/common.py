@@ -41,6 +41,12 @@ def setting(name: str):
 def get_core() -> QualiaCore:
     """One core per server process, shared by every session (its cache and library are thread-safe)."""
     core = QualiaCore()
+    try:  # the circuit breakers of ops/ guard every plugin call when that package is installed
+        from ops.monitoring.breaker_registry import registry_for
+    except ImportError:
+        pass
+    else:
+        core.guard = registry_for(core.data_dir)
     core.discover_plugins()
     return core
 

@@ -1,25 +1,39 @@
-"""Result cache: JSON on disk under the data dir, with a small in-memory layer in front.
+"""Result cache: JSON on disk under the data dir, with an in-memory layer of encoded results in front.
 
 Keys come from the document's fingerprint (what analyses see), the plugin id and version, the
 normalized config and the keys of the results it was computed from: a changed document, config,
-plugin version or upstream result is a different entry. Entries are JSON (never pickle), written
-atomically, and every `get` returns a fresh copy that callers may mutate.
+plugin version or upstream result is a different entry. Entries are JSON (never pickle).
+
+The hot path makes no JSON round trip: `put` encodes a fresh result once (orjson), keeps the bytes in
+memory, hands the bytes to a background writer, and gives the caller the result object itself; `get`
+decodes the stored bytes, so every caller owns what it gets and may change it. Disk writes are atomic
+(a temporary file renamed into place) and run on one writer thread per cache: `flush()` waits for them,
+and they are flushed when the process exits normally. A write that fails (a full disk) is logged and
+only costs a recomputation later.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
+import os
+import queue
 import shutil
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_text
+import orjson
+
+from .results import encode_result
 
 log = logging.getLogger(__name__)
+
+MEMORY_ENTRIES = 256
+MEMORY_BYTES = 64 * 2**20
 
 
 def cache_key(fingerprint: str, plugin_id: str, version: str, config: dict[str, Any],
@@ -30,10 +44,13 @@ def cache_key(fingerprint: str, plugin_id: str, version: str, config: dict[str, 
 
 
 class ResultCache:
-    def __init__(self, directory: Path | None, memory_entries: int = 256):
+    def __init__(self, directory: Path | None, memory_entries: int = MEMORY_ENTRIES,
+                 memory_bytes: int = MEMORY_BYTES):
         self.directory = Path(directory) if directory is not None else None
         self.memory_entries = memory_entries
-        self._memory: OrderedDict[str, str] = OrderedDict()
+        self.memory_bytes = memory_bytes
+        self._memory: OrderedDict[str, bytes] = OrderedDict()
+        self._memory_size = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -41,62 +58,185 @@ class ResultCache:
     def _path(self, plugin_id: str, key: str) -> Path:
         return self.directory / plugin_id / f"{key}.json"
 
-    def _remember(self, key: str, text: str) -> None:
+    # -- memory layer --
+    def _remember(self, key: str, data: bytes) -> None:
         with self._lock:
-            self._memory[key] = text
-            self._memory.move_to_end(key)
-            while len(self._memory) > self.memory_entries:
-                self._memory.popitem(last=False)
+            old = self._memory.pop(key, None)
+            if old is not None:
+                self._memory_size -= len(old)
+            self._memory[key] = data
+            self._memory_size += len(data)
+            while self._memory and (len(self._memory) > self.memory_entries or self._memory_size > self.memory_bytes):
+                _, dropped = self._memory.popitem(last=False)
+                self._memory_size -= len(dropped)
 
     def get(self, plugin_id: str, key: str) -> dict[str, Any] | None:
+        """A fresh copy of the stored result, or None."""
         with self._lock:
-            text = self._memory.get(key)
-            if text is not None:
+            data = self._memory.get(key)
+            if data is not None:
                 self._memory.move_to_end(key)
-        if text is None and self.directory is not None:
-            path = self._path(plugin_id, key)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                text = None
-            except OSError as exc:
-                log.warning("cache entry %s unreadable (%s); recomputing", path.name, exc)
-                text = None
-            if text is not None:
-                try:
-                    json.loads(text)
-                except ValueError:
-                    log.warning("cache entry %s is corrupt; recomputing", path.name)
-                    text = None
-                else:
-                    self._remember(key, text)
-        if text is None:
+        if data is None and self.directory is not None:
+            data = WRITER.pending(self._path(plugin_id, key))  # put by another core, not on disk yet
+        if data is not None:
+            self.hits += 1
+            return orjson.loads(data)
+        result = self._read(plugin_id, key) if self.directory is not None else None
+        if result is None:
             self.misses += 1
-            return None
-        self.hits += 1
-        return json.loads(text)
+        else:
+            self.hits += 1
+        return result
 
-    def put(self, plugin_id: str, key: str, result: dict[str, Any] | str) -> None:
-        """Store a result (or its JSON text, when the caller already has it)."""
-        text = result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
-        self._remember(key, text)
+    def _read(self, plugin_id: str, key: str) -> dict[str, Any] | None:
+        path = self._path(plugin_id, key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("cache entry %s unreadable (%s); recomputing", path.name, exc)
+            return None
+        try:
+            result = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            log.warning("cache entry %s is corrupt; recomputing", path.name)
+            return None
+        if not isinstance(result, dict):
+            log.warning("cache entry %s is not a result; recomputing", path.name)
+            return None
+        self._remember(key, data)
+        return result
+
+    def put(self, plugin_id: str, key: str, result: dict[str, Any]) -> dict[str, Any]:
+        """Store a fresh result; returns it as the caller should get it: the object itself when it is plain JSON
+        data already, else a converted copy (numpy numbers, sets, dates… become JSON types)."""
+        result, data = encode_result(result)
+        self._remember(key, data)
         if self.directory is not None:
-            try:
-                atomic_write_text(self._path(plugin_id, key), text, durable=False)
-            except OSError as exc:  # a full disk must not fail the analysis
-                log.warning("could not write cache entry for %s: %s", plugin_id, exc)
+            WRITER.write(self._path(plugin_id, key), data)
+        return result
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every result put so far (by any cache of this process) is on disk; False on timeout."""
+        return WRITER.flush(timeout)
 
     def invalidate(self, plugin_id: str | None = None) -> None:
         """Forget every entry, or only those of one plugin."""
         with self._lock:
             self._memory.clear()
+            self._memory_size = 0
         if self.directory is None:
             return
         target = self.directory / plugin_id if plugin_id else self.directory
+        WRITER.discard(target)
         shutil.rmtree(target, ignore_errors=True)
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
             in_memory = len(self._memory)
-        return {"hits": self.hits, "misses": self.misses, "in_memory": in_memory,
+        return {"hits": self.hits, "misses": self.misses, "in_memory": in_memory, "memory_bytes": self._memory_size,
+                "pending_writes": WRITER.backlog(), "write_errors": WRITER.errors,
                 "directory": str(self.directory) if self.directory else None}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and a rename: readers see the old file or the new."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class _Writer:
+    """The process's one background writer of cache files. Entries waiting to be written are readable
+    (`pending`), so every core of the process sees a result the moment it is put."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[Path, bytes] = {}
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self.errors = 0
+
+    def write(self, path: Path, data: bytes) -> None:
+        with self._lock:
+            self._pending[path] = data
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._queue = queue.Queue()  # a forked child starts a writer of its own
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._loop, name="qualia-cache-writer", daemon=True)
+                self._thread.start()
+            self._queue.put((path, data))
+
+    def pending(self, path: Path) -> bytes | None:
+        with self._lock:
+            return self._pending.get(path)
+
+    def backlog(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    def discard(self, folder: Path) -> None:
+        """Forget queued writes below `folder` (the cache is being emptied); one being written is undone."""
+        with self._lock:
+            for path in [p for p in self._pending if p.is_relative_to(folder)]:
+                del self._pending[path]
+
+    def flush(self, timeout: float | None = None) -> bool:
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                return True
+            done = threading.Event()
+            self._queue.put(done)
+        return done.wait(timeout)
+
+    def _loop(self) -> None:
+        q = self._queue
+        while True:
+            item = q.get()
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            try:
+                self._write(*item)
+            except Exception:  # noqa: BLE001 - the writer must outlive one bad entry
+                log.exception("cache writer failed on one entry")
+
+    def _write(self, path: Path, data: bytes) -> None:
+        with self._lock:
+            if self._pending.get(path) is not data:
+                return  # discarded, or a newer result for the same file is queued behind this one
+        try:
+            _atomic_write(path, data)
+        except OSError as exc:  # a full disk must not fail the analysis: it is recomputed next time
+            self.errors += 1
+            log.warning("could not write cache entry for %s: %s", path.parent.name, exc)
+        with self._lock:
+            if self._pending.get(path) is data:
+                del self._pending[path]
+            elif path not in self._pending:  # discarded while it was written: do not leave it behind
+                path.unlink(missing_ok=True)
+
+
+WRITER = _Writer()
+
+
+@atexit.register
+def _flush_on_exit() -> None:
+    """Nothing put in a cache is lost on a normal exit."""
+    WRITER.flush(timeout=60)

@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterable, Mapping
 
 from .document import Document
+from .errors import ConfigError
 from .params import Parameter, normalize_parameters, validate_config
 
 
@@ -113,10 +114,23 @@ class _BasePlugin:
     def meta(self) -> PluginMetadata:  # pragma: no cover - every plugin overrides it
         raise NotImplementedError(f"{type(self).__name__} must implement meta()")
 
+    def check_config(self, config: dict[str, Any]) -> Iterable[tuple[str, str]]:
+        """Optional hook: problems with *combinations* of parameters, as (parameter, message) pairs.
+
+        `config` is already validated one parameter at a time (defaults filled in, values coerced). The core
+        calls this for the plugin and every plugin it requires before anything runs, and raises one
+        ConfigError listing every problem. Return nothing (or an empty list) when the combination is fine."""
+        return ()
+
     def validate_config(self, config: dict[str, Any] | None) -> dict[str, Any]:
-        """The config with defaults filled in and values coerced; raises ConfigError naming every bad parameter."""
-        meta = self.meta()
-        return validate_config(meta.id, meta.parameters, config)
+        """The config with defaults filled in and values coerced; raises ConfigError naming every bad
+        parameter, and every bad combination `check_config` reports."""
+        meta = metadata_of(self)
+        validated = validate_config(meta.id, meta.parameters, config)
+        problems = list(self.check_config(validated) or ())
+        if problems:
+            raise ConfigError(meta.id, problems)
+        return validated
 
 
 class BaseAnalyzerPlugin(_BasePlugin):
@@ -127,8 +141,10 @@ class BaseAnalyzerPlugin(_BasePlugin):
     plugin_type = PluginType.ANALYZER
 
     def analyze(self, document: Document, config: dict[str, Any] | None = None,
-                context: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._analyze_impl(document, self.validate_config(config), context or {})
+                context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run this plugin alone (notebooks): `context` holds its requirements' results by plugin id.
+        Nothing is cached or guarded; `QualiaCore.execute_plugin` does both and runs requirements first."""
+        return _direct(self, document, config, context, None)
 
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError(f"{type(self).__name__} must implement _analyze_impl()")
@@ -142,12 +158,10 @@ class BaseVisualizerPlugin(_BasePlugin):
 
     plugin_type = PluginType.VISUALIZER
 
-    def render(self, data: dict[str, Any], config: dict[str, Any] | None = None,
+    def render(self, data: Mapping[str, Any], config: dict[str, Any] | None = None,
                output_path: str | Path | None = None) -> Any:
-        path = Path(output_path) if output_path is not None else None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return self._render_impl(data, self.validate_config(config), path)
+        """Draw `data` (the merged results of the required plugins, or their results by plugin id)."""
+        return _direct(self, None, config, data, Path(output_path) if output_path is not None else None)
 
     def _render_impl(self, data: dict[str, Any], config: dict[str, Any], output_path: Path | None) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement _render_impl()")
@@ -159,16 +173,42 @@ class BaseDocumentPlugin(_BasePlugin):
     plugin_type = PluginType.DOCUMENT
 
     def process(self, document: Document, config: dict[str, Any] | None = None,
-                context: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._process_impl(document, self.validate_config(config), context or {})
+                context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return _direct(self, document, config, context, None)
 
     def _process_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError(f"{type(self).__name__} must implement _process_impl()")
 
 
 PLUGIN_BASES = (BaseAnalyzerPlugin, BaseVisualizerPlugin, BaseDocumentPlugin)
+#: The method each type implements: what discovery checks a plugin class defines.
+IMPLEMENTATION = {PluginType.ANALYZER: "_analyze_impl", PluginType.VISUALIZER: "_render_impl",
+                  PluginType.DOCUMENT: "_process_impl"}
+
+
+def _direct(plugin: Any, document: Document | None, config: dict[str, Any] | None,
+            upstream: Mapping[str, Any] | None, output_path: Path | None) -> Any:
+    """A direct call (analyze/process/render): the engine's own `invoke`, with the config validated."""
+    from .invoke import Upstream, invoke
+
+    return invoke(plugin, metadata_of(plugin), document, plugin.validate_config(config), Upstream.of(upstream),
+                  output_path)
+_METADATA_ATTR = "_qualia_metadata"
+
+
+def metadata_of(plugin: Any) -> PluginMetadata:
+    """The plugin's metadata, built once: `meta()` is called on first use (or at discovery) and kept."""
+    meta = plugin.__dict__.get(_METADATA_ATTR) if hasattr(plugin, "__dict__") else None
+    if meta is None:
+        meta = plugin.meta()
+        if isinstance(meta, PluginMetadata):
+            try:
+                setattr(plugin, _METADATA_ATTR, meta)
+            except AttributeError:  # a plugin with __slots__: build it each time
+                pass
+    return meta
 
 __all__ = [
     "PluginType", "PluginMetadata", "Parameter", "BaseAnalyzerPlugin", "BaseVisualizerPlugin",
-    "BaseDocumentPlugin", "PLUGIN_BASES",
+    "BaseDocumentPlugin", "PLUGIN_BASES", "metadata_of",
 ]

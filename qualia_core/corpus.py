@@ -18,8 +18,8 @@
   Document, plugin ids, configs); `run_task` parses the file on the worker with a QualiaCore kept per
   process and thread (memory cache only, no guard) and returns the fingerprint, plugin versions and
   results. Only the client reads and fills the result cache. Failed documents are tried again next run.
-- Breakers: a plugin whose breaker is open in this process (the ops registry behind `core.guard`), or
-  that requires one, is not dispatched: its missing entries are CircuitOpenError errors.
+- Guard: a plugin that the core's guard refuses for now (ops' circuit breakers: its breaker is open), or
+  that requires one, is not dispatched: its missing entries are PluginSwitchedOffError errors.
 - Cache keys need the parsed document's fingerprint: `<data_dir>/corpus/fingerprints.json` maps
   (path, size, mtime_ns) to it, filled from what workers return, so a second run only stats files.
 """
@@ -43,7 +43,7 @@ from .atomic import atomic_write_json
 from .cache import ResultCache, cache_key
 from .contract import PluginType
 from .document import Document
-from .errors import ConfigError
+from .errors import ConfigError, PluginSwitchedOffError
 
 log = logging.getLogger(__name__)
 
@@ -161,23 +161,27 @@ def _plan(core, plugin_ids: str | Iterable[str], config: Mapping[str, Any] | Non
             raise ConfigError(pid, [("config", f"'{pid}' is neither run nor required by {', '.join(ids)}")])
         if value is not None and not isinstance(value, Mapping):
             raise ConfigError(pid, [("config", f"a plugin's config must be a dict, not {type(value).__name__}")])
-    validated = {pid: core.get_plugin(pid).instance.validate_config(configs.get(pid)) for pid in order}
+    validated = {pid: core.validate(pid, configs.get(pid)) for pid in order}
     return _Plan(ids, configs, orders, order, {pid: resolver.direct_requirements(pid, meta)[0] for pid in order},
                  {pid: meta[pid].version for pid in order}, validated)
 
 
 def _refused(core, plan: _Plan) -> dict[str, dict[str, str]]:
-    """Requested plugins that an open breaker (of theirs or of a plugin they require) switches off."""
-    breaker = getattr(getattr(core.guard, "__self__", None), "breaker", None)
-    if not callable(breaker):
+    """Requested plugins that the core's guard refuses for now (theirs, or a plugin they require, is
+    switched off): their entries, as the guard would have refused them."""
+    guard = core.guard
+    if guard is None:
         return {}
-    states = {pid: breaker(pid, core.get_plugin(pid).instance).state for pid in plan.order}
-    opened = {pid for pid, state in states.items() if getattr(state, "value", state) == "open"}
-    blocked = {pid: next((p for p in plan.orders[pid] if p in opened), None) for pid in plan.ids}
-    return {pid: error_entry(f"Plugin '{off}' is switched off for now after repeated failures (its circuit breaker "
-                             f"is open), so '{pid}' was not run. Other plugins are unaffected; an operator can "
-                             "reset it on the Health page.", "CircuitOpenError")
-            for pid, off in blocked.items() if off}
+    off = {pid: guard.refused(pid, core.get_plugin(pid).instance) for pid in plan.order}
+    entries = {}
+    for pid in plan.ids:
+        blocker = next((p for p in plan.orders[pid] if off[p] is not None), None)
+        if blocker is not None:
+            refusal = off[blocker]
+            error = PluginSwitchedOffError(pid, refusal.reason, refusal.retry_in, refusal.trial_running,
+                                           blocked_by=blocker)
+            entries[pid] = error_entry(error)
+    return entries
 
 
 def _load_index(path: Path, version: str) -> dict[str, list]:

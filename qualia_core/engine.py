@@ -1,13 +1,17 @@
-"""QualiaCore: the orchestrator. It loads documents and runs plugins; it knows nothing about what they compute."""
+"""QualiaCore: the orchestrator. It loads documents and runs plugins; it knows nothing about what they compute.
+
+It never names `ops/`: circuit breakers (or any other guard, see `qualia_core.guard`) are passed in by
+whoever builds the core. Without one, plugins simply run.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import config, formats, resolver
 from .cache import ResultCache, cache_key
@@ -15,57 +19,67 @@ from .contract import PluginMetadata, PluginType
 from .corpus import run_corpus
 from .discovery import Discovery, LoadFailure, LoadedPlugin, discover
 from .document import Document
-from .errors import PluginExecutionError, PluginNotFoundError, QualiaError
+from .errors import ConfigError, PluginExecutionError, PluginNotFoundError, QualiaError
+from .guard import Guard, RunInfo, check_guard
+from .invoke import Upstream, invoke
 from .library import DocumentLibrary
 from .params import validate_config
-from .results import analysis_result, to_json_text, visual_result
+from .results import analysis_result, visual_result
 
 log = logging.getLogger(__name__)
 
 REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 
-# A guard wraps each plugin call: guard(plugin_id, plugin_instance, call, info) -> result, where info
-# describes the run without its text (version, config, document id, size and format).
-Guard = Callable[[str, Any, Callable[[], Any], dict], Any]
 
+@dataclass(frozen=True)
+class _Plan:
+    """What running one plugin involves, worked out once per discovery: its execution order
+    (dependencies first) and each plugin's direct requirements."""
 
-def _default_guard(data_dir: Path) -> Guard | None:
-    """The circuit breakers from ops/ when that package is present; the core works without it."""
-    try:
-        from ops.monitoring.breaker_registry import guard_for_core
-    except ImportError:
-        return None
-    return guard_for_core(data_dir)
+    order: tuple[str, ...]
+    needs: dict[str, tuple[str, ...]]
 
 
 class QualiaCore:
     """Load transcripts and run plugins over them.
 
     plugins_dir defaults to $QUALIA_PLUGINS_DIR or the repository's plugins/; data_dir (all mutable
-    state: document library, cache, outputs) to $QUALIA_DATA_DIR or ./data.
+    state: document library, cache, outputs) to $QUALIA_DATA_DIR or ./data. `guard` runs every plugin
+    call under protection (see qualia_core.guard; `ops.core_with_breakers()` passes the circuit breakers).
     """
 
     def __init__(self, plugins_dir: str | Path | None = None, data_dir: str | Path | None = None, *,
-                 max_document_bytes: int | None = None, entry_points: bool = True,
-                 guard: Guard | None | bool = True):
+                 max_document_bytes: int | None = None, entry_points: bool = True, guard: Guard | None = None):
         self.plugins_dir = Path(plugins_dir or config.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
         self.data_dir = Path(data_dir or config.get("QUALIA_DATA_DIR")).resolve()
-        self.max_document_bytes = int(max_document_bytes
-                                      or config.get("QUALIA_MAX_DOCUMENT_MB") * 1024 * 1024)
+        self.max_document_bytes = int(max_document_bytes or config.get("QUALIA_MAX_DOCUMENT_MB") * 1024 * 1024)
         self.cache = ResultCache(self.data_dir / "cache")
         self.outputs_dir = self.data_dir / "outputs"
         self._entry_points = entry_points
         self._discovery: Discovery | None = None
+        self._metadata: dict[str, PluginMetadata] = {}
+        self._plans: dict[str, _Plan] = {}
         self._discover_lock = threading.Lock()
-        self.guard: Guard | None = _default_guard(self.data_dir) if guard is True else (guard or None)
+        self.guard = guard
         self.library = DocumentLibrary(self.data_dir / "library", self._parse_stored)
+
+    @property
+    def guard(self) -> Guard | None:
+        return self._guard
+
+    @guard.setter
+    def guard(self, value: Guard | None) -> None:
+        self._guard = check_guard(value)
 
     # ----------------------------------------------------------------- plugins
     def discover_plugins(self) -> dict[str, PluginMetadata]:
         """(Re)load every plugin; returns id -> metadata. Failures are in `load_failures`."""
         with self._discover_lock:
-            self._discovery = discover(self.plugins_dir, include_entry_points=self._entry_points)
-        return self.plugin_metadata()
+            found = discover(self.plugins_dir, include_entry_points=self._entry_points)
+            self._metadata = {pid: found.plugins[pid].metadata for pid in sorted(found.plugins)}
+            self._plans = {}
+            self._discovery = found
+        return dict(self._metadata)
 
     @property
     def _plugins(self) -> dict[str, LoadedPlugin]:
@@ -80,9 +94,10 @@ class QualiaCore:
         return list(self._discovery.failures)
 
     def plugin_metadata(self, plugin_type: PluginType | str | None = None) -> dict[str, PluginMetadata]:
+        """id -> metadata of the loaded plugins (read once, at discovery), optionally of one type."""
+        self._plugins  # noqa: B018 - discover on first use
         wanted = PluginType(plugin_type) if isinstance(plugin_type, str) else plugin_type
-        return {pid: p.metadata for pid, p in sorted(self._plugins.items())
-                if wanted is None or p.metadata.type is wanted}
+        return {pid: m for pid, m in self._metadata.items() if wanted is None or m.type is wanted}
 
     def get_plugin(self, plugin_id: str) -> LoadedPlugin:
         plugins = self._plugins
@@ -92,6 +107,28 @@ class QualiaCore:
 
     def dependency_problems(self) -> list[str]:
         return resolver.check_all(self.plugin_metadata())
+
+    def _plan(self, plugin_id: str) -> _Plan:
+        plan = self._plans.get(plugin_id)
+        if plan is None:
+            self.get_plugin(plugin_id)  # an unknown id fails here, listing the available ones
+            metadata = self._metadata
+            index = resolver.provider_index(metadata)
+            order = resolver.execution_order(plugin_id, metadata)
+            plan = _Plan(tuple(order), {pid: tuple(resolver.direct_requirements(pid, metadata, index)[0])
+                                        for pid in order})
+            self._plans[plugin_id] = plan
+        return plan
+
+    def validate(self, plugin_id: str, config: dict[str, Any] | None) -> dict[str, Any]:
+        """The plugin's full config (defaults filled in, values coerced), checked against the metadata read at
+        discovery and the plugin's `check_config` hook; raises ConfigError naming every problem."""
+        loaded = self.get_plugin(plugin_id)
+        validated = validate_config(plugin_id, loaded.metadata.parameters, config)
+        problems = list(loaded.instance.check_config(validated) or ())
+        if problems:
+            raise ConfigError(plugin_id, problems)
+        return validated
 
     # --------------------------------------------------------------- documents
     def load_document(self, path: str | Path, doc_id: str | None = None) -> Document:
@@ -109,63 +146,50 @@ class QualiaCore:
     def execute_plugin(self, plugin_id: str, document: Document, config: dict[str, Any] | None = None, *,
                        dependency_configs: dict[str, dict[str, Any]] | None = None,
                        use_cache: bool = True) -> dict[str, Any]:
-        """Run a plugin (and the plugins it requires, first) on a document; returns a JSON-ready dict.
+        """Run a plugin (and the plugins it requires, first) on a document; returns a JSON-ready dict that the
+        caller may change freely (the cache keeps its own copy).
 
         `config` is validated against the plugin's declared parameters (ConfigError names each bad
-        one); `dependency_configs` maps a required plugin's id to its own config. Results are cached
+        one); `dependency_configs` maps a required plugin's id to its own config. Every config, and every
+        combination a plugin's `check_config` rejects, is checked before anything runs. Results are cached
         by (document fingerprint, plugin id, plugin version, normalized config, upstream results).
         """
-        self.get_plugin(plugin_id)  # an unknown id fails here, listing the available ones
-        configs = dict(dependency_configs or {})
-        configs[plugin_id] = config
-        metadata = self.plugin_metadata()
-        index = resolver.provider_index(metadata)
-        order = resolver.execution_order(plugin_id, metadata)
-        # Validate everything before running anything: a typo fails fast, naming every bad parameter.
-        # (Against the metadata read at discovery: a plugin's own validate_config is never trusted here.)
-        validated = {pid: validate_config(pid, metadata[pid].parameters, configs.get(pid)) for pid in order}
+        plan = self._plan(plugin_id)
+        configs = dependency_configs or {}
+        validated = {pid: self.validate(pid, config if pid == plugin_id else configs.get(pid)) for pid in plan.order}
+        metadata = self._metadata
         keys: dict[str, str] = {}
-        for pid in order:
-            needed, _ = resolver.direct_requirements(pid, metadata, index)
+        for pid in plan.order:
             keys[pid] = cache_key(document.fingerprint, pid, metadata[pid].version, validated[pid],
-                                  [keys[d] for d in needed])
+                                  [keys[d] for d in plan.needs[pid]])
         if use_cache and (cached := self.cache.get(plugin_id, keys[plugin_id])) is not None:
             return cached  # its requirements' results are not even read
         results: dict[str, dict[str, Any]] = {}
-        for pid in order:
+        for pid in plan.order:
             cached = self.cache.get(pid, keys[pid]) if use_cache and pid != plugin_id else None
-            if cached is not None:
-                results[pid] = cached
-                continue
-            upstream = dict(results)  # everything it (transitively) requires, dependencies first
-            text = to_json_text(self._run(self._plugins[pid], document, validated[pid], upstream, keys[pid]))
-            self.cache.put(pid, keys[pid], text)
-            results[pid] = json.loads(text)  # JSON-ready by construction, and a copy the plugin cannot touch
-        log.debug("executed %s on document %s", plugin_id, document.id)
+            if cached is None:
+                result = self._run(self._plugins[pid], document, validated[pid], Upstream(results), keys[pid])
+                cached = self.cache.put(pid, keys[pid], result)  # what the caller gets: JSON-ready
+            results[pid] = cached
         return results[plugin_id]
 
-    def _run(self, loaded: LoadedPlugin, document: Document, config: dict[str, Any],
-             upstream: dict[str, dict[str, Any]], key: str) -> dict[str, Any]:
+    def _run(self, loaded: LoadedPlugin, document: Document, config: dict[str, Any], upstream: Upstream,
+             key: str) -> dict[str, Any]:
         meta, plugin = loaded.metadata, loaded.instance
+        output = self.outputs_dir / meta.id / key[:16] if meta.type is PluginType.VISUALIZER else None
 
         def call() -> dict[str, Any]:
-            if meta.type is PluginType.VISUALIZER:
-                data: dict[str, Any] = {}
-                for result in upstream.values():  # in execution order: direct requirements win
-                    data.update(result)
-                out = self.outputs_dir / meta.id / key[:16]
-                out.parent.mkdir(parents=True, exist_ok=True)
-                return visual_result(plugin._render_impl(data, config, out))
-            if meta.type is PluginType.DOCUMENT:
-                return analysis_result(plugin._process_impl(document, config, dict(upstream)))
-            return analysis_result(plugin._analyze_impl(document, config, dict(upstream)))
+            produced = invoke(plugin, meta, document, config, upstream, output)
+            return visual_result(produced) if output is not None else analysis_result(produced)
 
-        info = {"version": meta.version, "config": config, "document_id": document.id,
-                "document_chars": len(document.content),
-                "document_utterances": len(document.utterances), "document_format": document.metadata.get("format")}
         started = time.perf_counter()
         try:
-            result = self.guard(meta.id, plugin, call, info) if self.guard else call()
+            if self._guard is None:
+                result = call()
+            else:
+                info = RunInfo(meta.id, meta.version, config, document.id, len(document.content),
+                               len(document.utterances), document.metadata.get("format"))
+                result = self._guard.call(meta.id, plugin, call, info)
         except QualiaError:
             raise
         except Exception as exc:
@@ -173,10 +197,11 @@ class QualiaCore:
                         extra={"plugin_id": meta.id, "plugin_version": meta.version, "document_id": document.id,
                                "duration": round(time.perf_counter() - started, 4)})
             raise PluginExecutionError(meta.id, exc) from exc
-        duration = round(time.perf_counter() - started, 4)
-        log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, duration,
-                 extra={"plugin_id": meta.id, "plugin_version": meta.version, "document_id": document.id,
-                        "duration": duration})
+        if log.isEnabledFor(logging.INFO):
+            duration = round(time.perf_counter() - started, 4)
+            log.info("plugin %s ran on document %s in %.3fs", meta.id, document.id, duration,
+                     extra={"plugin_id": meta.id, "plugin_version": meta.version, "document_id": document.id,
+                            "duration": duration})
         return result
 
     def run_corpus(self, sources, plugin_ids, config=None, executor=None, progress=None) -> dict[str, dict[str, dict]]:

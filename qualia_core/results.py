@@ -7,21 +7,26 @@ is bytes with a known signature, a file is a Path.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import math
 import mimetypes
+from enum import Enum
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif",
                b"<svg": "image/svg+xml"}
 
 
 def plain(obj: Any) -> Any:
-    """A copy of `obj` made of dicts, lists, str, int, float, bool and None only."""
-    if obj is None or isinstance(obj, (str, bool, int)):
+    """A copy of `obj` made of dicts (str keys), lists, str, int, float, bool and None only."""
+    kind = type(obj)
+    if obj is None or kind is str or kind is bool or kind is int:
         return obj
-    if isinstance(obj, float):
+    if kind is float:
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
@@ -29,26 +34,49 @@ def plain(obj: Any) -> Any:
         return [plain(v) for v in obj]
     if isinstance(obj, (set, frozenset)):
         return sorted(plain(v) for v in obj)
+    if isinstance(obj, bool):  # numpy.bool_ is not a bool; a bool subclass is
+        return bool(obj)
+    if isinstance(obj, str):
+        return str(obj)
+    if isinstance(obj, int):
+        return int(obj)
+    if isinstance(obj, float):
+        return float(obj) if math.isfinite(obj) else None
     if isinstance(obj, Path):
         return str(obj)
+    if isinstance(obj, Enum):
+        return plain(obj.value)
     if hasattr(obj, "item") and callable(obj.item):  # numpy scalar
         return plain(obj.item())
     if hasattr(obj, "tolist"):  # numpy array
         return plain(obj.tolist())
     if hasattr(obj, "isoformat"):
         return obj.isoformat()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return plain(dataclasses.asdict(obj))
     if hasattr(obj, "to_dict") and callable(obj.to_dict):
         return plain(obj.to_dict())
     raise TypeError(f"cannot turn a {type(obj).__name__} into JSON")
 
 
-def to_json_text(result: dict[str, Any]) -> str:
-    """The result as JSON text. The C encoder handles plain results at once; anything else (numpy
-    numbers, sets, NaN…) goes through `plain` first."""
+# orjson encodes dicts, lists, str, int, float, bool and None itself; dataclasses, dates, subclasses and
+# numpy values are refused (TypeError) so that `plain` converts them and the caller gets the same JSON
+# types the cache gives back. (orjson also writes tuples as lists and NaN as null.)
+_STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def encode_result(result: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """(the result as callers get it, its JSON as UTF-8 bytes), encoded once.
+
+    A result of plain JSON data is returned as it is, with no copy; anything else goes through `plain`."""
     try:
-        return json.dumps(result, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError):
-        return json.dumps(plain(result), ensure_ascii=False, allow_nan=False)
+        return result, orjson.dumps(result, option=_STRICT)
+    except TypeError:
+        clean = plain(result)
+    try:
+        return clean, orjson.dumps(clean)
+    except TypeError:  # e.g. an integer beyond 64 bits, which orjson does not write
+        return clean, json.dumps(clean, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def analysis_result(obj: Any) -> dict[str, Any]:

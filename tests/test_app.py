@@ -160,7 +160,7 @@ def test_the_health_page_shows_a_breaker_opened_by_failures_and_resets_it(app, d
     registry = BreakerRegistry(data_dir, max_failures=2)
     for _ in range(2):
         with pytest.raises(RuntimeError):
-            registry.guard("word_frequency", None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
+            registry.call("word_frequency", None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
     at = app("pages/health.py")
     assert not at.exception
     assert any("critical" in e.value for e in at.error)

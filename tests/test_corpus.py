@@ -160,12 +160,13 @@ def test_open_breaker_refuses_its_plugin_and_those_requiring_it(kind, pool, tmp_
 
     with pytest.raises(RuntimeError):
         registry.breaker("sentiment_analyzer").call(boom)
-    core = QualiaCore(data_dir=tmp_path, guard=registry.guard)
+    core = QualiaCore(data_dir=tmp_path, guard=registry)
     result = core.run_corpus(CORPUS / "ES2012a.txt", ["speaker_stats", "sentiment_analyzer", "speaker_comparison"],
                              executor=_executor(kind, pool))
     entries = result["ES2012a"]
-    assert entries["sentiment_analyzer"]["error_type"] == "CircuitOpenError"
-    assert entries["speaker_comparison"]["error_type"] == "CircuitOpenError"
+    assert entries["sentiment_analyzer"]["error_type"] == "PluginSwitchedOffError"
+    assert entries["speaker_comparison"]["error_type"] == "PluginSwitchedOffError"
+    assert "'sentiment_analyzer' is switched off" in entries["speaker_comparison"]["error"]
     assert entries["speaker_stats"]["total_turns"] == 10
 
 

@@ -32,7 +32,7 @@ def core(tmp_path) -> QualiaCore:
 def open_breaker(core: QualiaCore, plugin_id: str) -> None:
     registry = BreakerRegistry(core.data_dir, max_failures=1)
     with pytest.raises(RuntimeError):
-        registry.guard(plugin_id, None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
+        registry.call(plugin_id, None, lambda: (_ for _ in ()).throw(RuntimeError("x")))
 
 
 def test_a_calm_system_is_healthy_with_every_component(core):

@@ -11,8 +11,9 @@ import pytest
 
 sentry_sdk = pytest.importorskip("sentry_sdk")
 
+from ops import core_with_breakers  # noqa: E402
 from ops.monitoring import sentry_config  # noqa: E402
-from qualia_core import PluginExecutionError, QualiaCore  # noqa: E402
+from qualia_core import PluginExecutionError  # noqa: E402
 
 SENTINEL = "zebracorn-marmalade-7731"
 
@@ -79,7 +80,8 @@ def test_a_plugin_failure_arrives_with_its_tags_and_without_the_transcript(sentr
     assert sentry_config.init_sentry(environment="test")
     (tmp_path / "plugins" / "leaky").mkdir(parents=True)
     (tmp_path / "plugins" / "leaky" / "__init__.py").write_text(FAILING)
-    core = QualiaCore(plugins_dir=tmp_path / "plugins", data_dir=tmp_path / "data", entry_points=False)
+    # Sentry hears plugin runs as a listener on the circuit breakers the core is built with
+    core = core_with_breakers(plugins_dir=tmp_path / "plugins", data_dir=tmp_path / "data", entry_points=False)
     doc = core.add_document("interview", f"Ana: my secret is {SENTINEL}\nBo: I will keep it")
     with pytest.raises(PluginExecutionError):
         core.execute_plugin("leaky", doc, {"term": SENTINEL})

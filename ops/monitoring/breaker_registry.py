@@ -1,20 +1,28 @@
-"""One circuit breaker per plugin, shared by every session of a process and stored in the data dir."""
+"""One circuit breaker per plugin, shared by every session of a process and stored in the data dir.
+
+A BreakerRegistry is the guard the places that build a core pass in (qualia_core.guard.Guard):
+`call` runs a plugin call through the plugin's breaker, `refused` says whether it is switched off now.
+Its listeners hear every breaker; Sentry reporting is one (ops.monitoring.sentry_config.SentryListener),
+quiet while Sentry is off.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from qualia_core import config
+from qualia_core.errors import PluginSwitchedOffError
 
-from .circuit_breaker import STATS_FILE, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
+from .circuit_breaker import STATS_FILE, BreakerListener, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
 
 
 class BreakerRegistry:
     def __init__(self, data_dir: Path, *, max_failures: int | None = None, timeout_seconds: float | None = None,
-                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
+                 listeners: Iterable[BreakerListener] = ()):
         self.path = Path(data_dir) / STATS_FILE
         self.max_failures = int(max_failures if max_failures is not None else config.get("DEFAULT_MAX_FAILURES"))
         self.timeout_seconds = float(timeout_seconds if timeout_seconds is not None
@@ -24,6 +32,7 @@ class BreakerRegistry:
         self._stored = self.store.load()
         self._breakers: dict[str, CircuitBreaker] = {}
         self._lock = threading.Lock()
+        self.listeners: list[BreakerListener] = list(listeners)
 
     def breaker(self, plugin_id: str, plugin: Any = None) -> CircuitBreaker:
         """The breaker of a plugin; a plugin class may set `max_failures` and `timeout_seconds`."""
@@ -37,14 +46,23 @@ class BreakerRegistry:
                     clock=self.clock, wall=self.wall, store=self.store,
                     stats=self._stored.get(plugin_id),
                 )
+                breaker.listeners = self.listeners  # shared: add_listener reaches every breaker
                 self._breakers[plugin_id] = breaker
             return breaker
 
-    def guard(self, plugin_id: str, plugin: Any, call: Callable[[], Any], info: dict[str, Any] | None = None) -> Any:
-        """Run one plugin call through its breaker (and Sentry reporting when that is on)."""
-        from .sentry_config import report_plugin_run
+    def call(self, plugin_id: str, plugin: Any, run: Callable[[], Any], info: Any = None) -> Any:
+        """Run one plugin call through its breaker (qualia_core.guard.Guard.call)."""
+        return self.breaker(plugin_id, plugin).call(run, info)
 
-        return self.breaker(plugin_id, plugin).call(lambda: report_plugin_run(plugin_id, info or {}, call))
+    def refused(self, plugin_id: str, plugin: Any = None) -> PluginSwitchedOffError | None:
+        """The error a call of this plugin would get now, or None (qualia_core.guard.Guard.refused)."""
+        return self.breaker(plugin_id, plugin).refusal()
+
+    def add_listener(self, listener: BreakerListener) -> None:
+        """Hear every breaker of this registry, existing and future (they share the list)."""
+        with self._lock:
+            if listener not in self.listeners:
+                self.listeners.append(listener)
 
     def reset(self, plugin_id: str) -> None:
         self.breaker(plugin_id).reset()
@@ -65,13 +83,12 @@ _registries_lock = threading.Lock()
 
 
 def registry_for(data_dir: Path) -> BreakerRegistry:
-    """The registry of a data dir in this process (all cores on one data dir share breakers)."""
+    """The registry of a data dir in this process (all cores on one data dir share breakers), with Sentry
+    reporting as a listener (it reports only while Sentry is on)."""
     key = Path(data_dir).resolve()
     with _registries_lock:
         if key not in _registries:
-            _registries[key] = BreakerRegistry(key)
+            from .sentry_config import SentryListener
+
+            _registries[key] = BreakerRegistry(key, listeners=[SentryListener()])
         return _registries[key]
-
-
-def guard_for_core(data_dir: Path) -> Callable[..., Any]:
-    return registry_for(data_dir).guard

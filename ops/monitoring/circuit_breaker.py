@@ -2,10 +2,14 @@
 
 CLOSED --(max_failures consecutive failures)--> OPEN --(timeout_seconds)--> HALF_OPEN
 HALF_OPEN admits exactly one trial call at a time: success closes, failure opens again.
+A refused call raises the core's PluginSwitchedOffError, which the core, the corpus runner and the
+pages understand without knowing this module.
 
 The lock guards state only, never the plugin call, so concurrent sessions run plugins in parallel.
 Time comes from an injectable monotonic clock (tests move it by hand). Listeners and the store may
-fail: that is logged and never stops a transition nor replaces the caller's exception. Errors the
+fail: that is logged and never stops a transition nor replaces the caller's exception. Listeners
+(BreakerListener) hear every admitted call's outcome and duration and every transition: Sentry
+reporting is one of them. Errors the
 user caused (any QualiaError, e.g. invalid parameters) do not count as plugin failures.
 """
 
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
 from qualia_core.atomic import atomic_write_json
-from qualia_core.errors import QualiaError
+from qualia_core.errors import PluginSwitchedOffError, QualiaError
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +39,6 @@ class State(str, Enum):
     CLOSED = "closed"
     OPEN = "open"
     HALF_OPEN = "half_open"
-
-
-class CircuitOpenError(QualiaError):
-    """The plugin's breaker is open: the call was refused without running the plugin."""
-
-    def __init__(self, plugin_id: str, last_failure: str | None, retry_in: float, trial_running: bool = False):
-        self.plugin_id = plugin_id
-        self.last_failure = last_failure
-        self.retry_in = max(0.0, retry_in)
-        why = f" after repeated failures (last: {last_failure})" if last_failure else ""
-        if trial_running:
-            when = "a trial call is running now; try again in a moment"
-        else:
-            when = f"it will be retried in {self.retry_in:.0f} s"
-        super().__init__(f"Plugin '{plugin_id}' is switched off for now{why}; {when}. "
-                         "Other plugins are unaffected; an operator can reset it on the Health page.")
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -137,13 +125,26 @@ def read_stats_file(path: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-Listener = Callable[["CircuitBreaker", State, State], None]
+class BreakerListener:
+    """Hears what a breaker does (pybreaker's CircuitBreakerListener, with durations). Override what you need.
+
+    `info` is what the caller passed with the call (for the core: a qualia_core.guard.RunInfo, which
+    holds no transcript text). Calls refused while open, and calls ending in a QualiaError (the user's
+    mistake, e.g. a bad parameter), are neither successes nor failures."""
+
+    def before_call(self, breaker: "CircuitBreaker", info: Any) -> None: ...
+
+    def success(self, breaker: "CircuitBreaker", info: Any, seconds: float) -> None: ...
+
+    def failure(self, breaker: "CircuitBreaker", info: Any, error: BaseException, seconds: float) -> None: ...
+
+    def state_change(self, breaker: "CircuitBreaker", old: State, new: State) -> None: ...
 
 
 class CircuitBreaker:
     def __init__(self, name: str, *, max_failures: int = 5, timeout_seconds: float = 300.0,
                  clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time,
-                 store: Store | None = None, listeners: Iterable[Listener] = (),
+                 store: Store | None = None, listeners: Iterable[BreakerListener] = (),
                  stats: BreakerStats | None = None):
         self.name = name
         self.clock, self.wall = clock, wall
@@ -211,27 +212,46 @@ class CircuitBreaker:
             except Exception:
                 log.exception("could not store circuit breaker stats for %s", self.name)
         for old, new in changes:
-            for listener in self.listeners:
-                try:
-                    listener(self, old, new)
-                except Exception:
-                    log.exception("circuit breaker listener failed on %s", self.name)
+            self._tell("state_change", old, new)
+
+    def _tell(self, event: str, *args: Any) -> None:
+        """Call `event` on every listener; a listener's bug is logged, never raised."""
+        for listener in self.listeners:
+            try:
+                getattr(listener, event)(self, *args)
+            except Exception:
+                log.exception("circuit breaker listener failed on %s (%s)", self.name, event)
 
     def _copy(self) -> BreakerStats:
         return BreakerStats(**asdict(self.stats))
 
     # -- the guarded call --
-    def call(self, fn: Callable[[], Any]) -> Any:
+    def _refusal(self) -> PluginSwitchedOffError | None:
+        """The error a call would get now (lock held), or None when it would be admitted."""
+        state = self.stats.state
+        if state is State.OPEN or (state is State.HALF_OPEN and self._trial_running):
+            return PluginSwitchedOffError(self.name, self.stats.last_failure_message, self.retry_in(),
+                                          trial_running=state is State.HALF_OPEN)
+        return None
+
+    def refusal(self) -> PluginSwitchedOffError | None:
+        """Would a call be refused now? The error it would get, or None. Runs nothing."""
         changes: list = []
         with self._lock:
             self._maybe_half_open(changes)
-            state = self.stats.state
-            refused = state is State.OPEN or (state is State.HALF_OPEN and self._trial_running)
-            if refused:
-                error = CircuitOpenError(self.name, self.stats.last_failure_message, self.retry_in(),
-                                         trial_running=state is State.HALF_OPEN)
-            else:
-                trial = state is State.HALF_OPEN
+            error = self._refusal()
+            snapshot = self._copy()
+        if changes:
+            self._after(changes, snapshot)
+        return error
+
+    def call(self, fn: Callable[[], Any], info: Any = None) -> Any:
+        changes: list = []
+        with self._lock:
+            self._maybe_half_open(changes)
+            error = self._refusal()
+            if error is None:
+                trial = self.stats.state is State.HALF_OPEN
                 if trial:
                     self._trial_running = True
                     self.stats.recovery_attempts += 1
@@ -239,9 +259,12 @@ class CircuitBreaker:
             snapshot = self._copy()
         if changes:
             self._after(changes, snapshot)
-        if refused:
+        if error is not None:
             raise error
         changes = []
+        if self.listeners:
+            self._tell("before_call", info)
+        started = time.perf_counter()
         try:
             result = fn()
         except QualiaError:
@@ -263,6 +286,8 @@ class CircuitBreaker:
                     else:
                         self._transition(State.OPEN, changes)
                 snapshot = self._copy()
+            if self.listeners:
+                self._tell("failure", info, exc, time.perf_counter() - started)
             self._after(changes, snapshot, urgent=True)
             raise
         with self._lock:
@@ -273,6 +298,8 @@ class CircuitBreaker:
             if self.stats.state is State.HALF_OPEN:
                 self._transition(State.CLOSED, changes)
             snapshot = self._copy()
+        if self.listeners:
+            self._tell("success", info, time.perf_counter() - started)
         self._after(changes, snapshot)
         return result
 

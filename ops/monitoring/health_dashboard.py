@@ -154,9 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         init_sentry()
     except ImportError:
         pass
-    from qualia_core import QualiaCore
+    from ops import core_with_breakers
 
-    core = QualiaCore()
+    core = core_with_breakers()
     core.discover_plugins()
     server = make_server(core, args.host, args.port, args.interval)
     log.info("health dashboard on http://%s:%d/ (data dir %s)", args.host, server.server_address[1], core.data_dir)

@@ -10,9 +10,10 @@ exception messages (they may quote the text), request bodies and breadcrumb data
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
+
+from .circuit_breaker import BreakerListener
 
 log = logging.getLogger(__name__)
 
@@ -114,40 +115,43 @@ def _safe_parameters(config: dict[str, Any]) -> dict[str, Any]:
     return safe
 
 
-def _tag_scope(scope: Any, plugin_id: str, info: dict[str, Any]) -> None:
+def _tag_scope(scope: Any, plugin_id: str, info: Any) -> None:
     scope.set_tag("plugin_id", plugin_id)
-    scope.set_tag("plugin_version", info.get("version"))
-    scope.set_tag("document_format", info.get("document_format"))
+    scope.set_tag("plugin_version", getattr(info, "version", None))
+    scope.set_tag("document_format", getattr(info, "document_format", None))
     scope.set_context("plugin_run", {
-        "parameters": _safe_parameters(info.get("config", {})),
-        "document_chars": info.get("document_chars"),
-        "document_utterances": info.get("document_utterances"),
+        "parameters": _safe_parameters(getattr(info, "config", None) or {}),
+        "document_chars": getattr(info, "document_chars", None),
+        "document_utterances": getattr(info, "document_utterances", None),
     })
 
 
-def report_plugin_run(plugin_id: str, info: dict[str, Any], call: Callable[[], Any]) -> Any:
-    """Run a plugin call; a failure is captured with tags, a run slower than 5 s becomes a transaction."""
-    if not is_enabled():
-        return call()
-    started_wall, started = datetime.now(timezone.utc), time.perf_counter()
-    try:
-        return call()
-    except Exception as exc:
-        from qualia_core.errors import QualiaError
+class SentryListener(BreakerListener):
+    """Sentry hears plugin runs from the circuit breakers: a failure is captured with the plugin's tags (never
+    the text: see scrub_event), a run slower than SLOW_PLUGIN_SECONDS becomes a performance transaction.
+    Quiet while Sentry is off."""
 
-        if not isinstance(exc, QualiaError):
-            with sentry_sdk.new_scope() as scope:
-                _tag_scope(scope, plugin_id, info)
-                sentry_sdk.capture_exception(exc)
-        raise
-    finally:
-        duration = time.perf_counter() - started
-        if duration > SLOW_PLUGIN_SECONDS:
-            with sentry_sdk.new_scope() as scope:
-                _tag_scope(scope, plugin_id, info)
-                tx = sentry_sdk.start_transaction(op="qualia.plugin", name=f"plugin {plugin_id}",
-                                                  start_timestamp=started_wall)
-                tx.finish(end_timestamp=started_wall + timedelta(seconds=duration))
+    def success(self, breaker: Any, info: Any, seconds: float) -> None:
+        if seconds > SLOW_PLUGIN_SECONDS and is_enabled():
+            self._transaction(breaker.name, info, seconds)
+
+    def failure(self, breaker: Any, info: Any, error: BaseException, seconds: float) -> None:
+        if not is_enabled():
+            return
+        with sentry_sdk.new_scope() as scope:
+            _tag_scope(scope, breaker.name, info)
+            sentry_sdk.capture_exception(error)
+        if seconds > SLOW_PLUGIN_SECONDS:
+            self._transaction(breaker.name, info, seconds)
+
+    @staticmethod
+    def _transaction(plugin_id: str, info: Any, seconds: float) -> None:
+        ended = datetime.now(timezone.utc)
+        with sentry_sdk.new_scope() as scope:
+            _tag_scope(scope, plugin_id, info)
+            tx = sentry_sdk.start_transaction(op="qualia.plugin", name=f"plugin {plugin_id}",
+                                              start_timestamp=ended - timedelta(seconds=seconds))
+            tx.finish(end_timestamp=ended)
 
 
 def capture_page_error(exc: BaseException, page: str) -> None:
