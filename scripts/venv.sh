@@ -17,15 +17,18 @@ _qualia_sha256() {
 ensure_venv() {
   local set=$1 requirements=$2
   shift 2
-  [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
+  if [ ! -x .venv/bin/python ]; then "${PYTHON:-python3}" -m venv .venv || return; fi
   local pip=(.venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements" -e .)
   local stamp=".venv/.qualia-installed-$set" want file
+  for file in "$@"; do
+    [ -f "$file" ] || { echo "scripts/venv.sh: $file is missing" >&2; return 1; }
+  done
   want=$({ printf '%s\n' "$PWD" "${pip[*]}"; for file in "$@"; do printf '== %s\n' "$file"; cat "$file"; done; } \
          | _qualia_sha256)
   if [ "${QUALIA_REINSTALL:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
-  "${pip[@]}"
+  "${pip[@]}" || return  # no stamp: the next start installs again
   printf '%s\n' "$want" > "$stamp.tmp"
   mv "$stamp.tmp" "$stamp"
 }
