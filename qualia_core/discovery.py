@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .contract import PLUGIN_BASES, PluginMetadata
+from .contract import IMPLEMENTATION, PLUGIN_BASES, PluginMetadata, metadata_of
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +88,15 @@ def plugin_classes(module: ModuleType) -> list[type]:
 
 
 def instantiate(cls: type) -> tuple[Any, PluginMetadata]:
-    """Create the plugin and check what it declares; raises ValueError/TypeError with the reason."""
+    """Create the plugin and check what it declares, without running it; raises ValueError/TypeError with
+    the reason: metadata that is not PluginMetadata or is invalid (bad id, version, parameter spec…), a type
+    that does not match the base class, or a missing implementation method."""
+    method = IMPLEMENTATION[cls.plugin_type]
+    base = next(b for b in PLUGIN_BASES if issubclass(cls, b))
+    if getattr(cls, method) is getattr(base, method):
+        raise TypeError(f"{cls.__name__} derives from {base.__name__} but does not implement {method}()")
     instance = cls()
-    meta = instance.meta()
+    meta = metadata_of(instance)  # read once, here; the core never calls meta() again
     if not isinstance(meta, PluginMetadata):
         raise TypeError(f"meta() must return PluginMetadata, not {type(meta).__name__}")
     if meta.type is not cls.plugin_type:
@@ -103,7 +109,7 @@ def _register(result: Discovery, cls: type, origin: str) -> None:
     try:
         instance, meta = instantiate(cls)
     except Exception as exc:  # a plugin's own bug: report it, keep going
-        result.failures.append(LoadFailure(cls.__name__, origin, f"invalid metadata: {_short_trace(exc)}"))
+        result.failures.append(LoadFailure(cls.__name__, origin, f"invalid plugin: {_short_trace(exc)}"))
         return
     if meta.id in result.plugins:
         first = result.plugins[meta.id].origin

@@ -190,8 +190,61 @@ def test_a_corrupt_cache_entry_is_recomputed(core, doc, data_dir):
 
 
 def test_results_are_copies_callers_can_mutate(core, doc):
-    core.execute_plugin("counter", doc)["turns"] = 99
-    assert core.execute_plugin("counter", doc)["turns"] == 3
+    first = core.execute_plugin("counter", doc)  # computed now
+    first["turns"] = 99
+    first["config"]["min_words"] = 42
+    second = core.execute_plugin("counter", doc)  # from the cache
+    assert (second["turns"], second["config"]["min_words"]) == (3, 1)
+    second["config"]["mode"] = "changed"
+    assert core.execute_plugin("counter", doc)["config"]["mode"] == "all"
+
+
+def test_a_result_that_is_not_plain_json_reaches_the_caller_as_the_cache_gives_it_back(plugins, data_dir, doc):
+    write_plugin(plugins, "odd", '''
+        import datetime
+        from collections import Counter
+        from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+        class Odd(BaseAnalyzerPlugin):
+            def meta(self):
+                return PluginMetadata(id="odd", type=PluginType.ANALYZER, name="O", description="", version="1")
+
+            def _analyze_impl(self, document, config, context):
+                return {"when": datetime.date(2026, 11, 30), "words": Counter(a=2), "ids": {3, 1}, 7: "seven"}
+    ''')
+    core = QualiaCore(plugins_dir=plugins, data_dir=data_dir, entry_points=False)
+    fresh = core.execute_plugin("odd", doc)
+    assert fresh == {"when": "2026-11-30", "words": {"a": 2}, "ids": [1, 3], "7": "seven"}
+    assert type(fresh["words"]) is dict
+    assert core.execute_plugin("odd", doc) == fresh
+
+
+def test_parameter_combinations_are_checked_before_anything_runs(plugins, data_dir, doc):
+    write_plugin(plugins, "picky", DOUBLER.replace('"doubler"', '"picky"').replace(
+        'version="1.0",', 'version="1.0", parameters={"a": {"type": "boolean", "default": False}, '
+                          '"b": {"type": "boolean", "default": False}},').replace(
+        "    def _analyze_impl", "    def check_config(self, config):\n"
+        "        if config[\"a\"] and config[\"b\"]:\n"
+        "            yield (\"b\", \"cannot be on together with a\")\n\n    def _analyze_impl"))
+    core = QualiaCore(plugins_dir=plugins, data_dir=data_dir, entry_points=False)
+    before = runs(core)
+    with pytest.raises(ConfigError, match="'b': cannot be on together with a"):
+        core.execute_plugin("picky", doc, {"a": True, "b": True})
+    assert runs(core) == before  # its requirement did not run either
+    assert core.execute_plugin("picky", doc, {"a": True}) == {"double": 6}
+
+
+def test_upstream_results_have_one_shape_for_every_plugin_type(plugins, data_dir, doc):
+    """By plugin id and by key, whether the plugin is an analyzer or a visualizer."""
+    write_plugin(plugins, "both_ways", DOUBLER.replace('"doubler"', '"both_ways"').replace(
+        'return {"double": context["counter"]["turns"] * 2}',
+        'return {"same": context["counter"]["turns"] == context["turns"], "ids": list(context)[:1]}'))
+    write_plugin(plugins, "chart_by_id", CHART.replace('"chart"', '"chart_by_id"').replace(
+        'bytes([data["double"], data["turns"]])', 'bytes([data["doubler"]["double"], data["counter"]["turns"]])'))
+    core = QualiaCore(plugins_dir=plugins, data_dir=data_dir, entry_points=False)
+    assert core.execute_plugin("both_ways", doc) == {"same": True, "ids": ["counter"]}
+    from qualia_core.results import decode_image
+    assert decode_image(core.execute_plugin("chart_by_id", doc))[-2:] == bytes([6, 3])
 
 
 def test_requirements_run_first_and_are_passed_as_context(core, doc):
