@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-import textwrap
 import threading
 from pathlib import Path
 
@@ -24,9 +20,8 @@ from ops.monitoring.circuit_breaker import (
 )
 from qualia_core import ConfigError, Document, QualiaCore, QualiaError, Utterance
 from qualia_core.errors import PluginSwitchedOffError
-from qualia_core.guard import Guard, RunInfo
+from qualia_core.guard import Guard
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeClock:
@@ -380,23 +375,3 @@ def test_the_core_guards_every_plugin_call_transparently(tmp_path, monkeypatch):
         core.execute_plugin("flaky", doc, {"n": 9})
     assert type(core.get_plugin("flaky").instance).calls == 3
     assert read_snapshot(tmp_path / "data")["flaky"]["state"] == "open"
-
-
-def test_the_core_works_without_ops(tmp_path):
-    """Copy the project without ops/ and run a plugin there: analysis works, without breakers."""
-    copy = tmp_path / "qualia"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("ops", ".venv", ".git", "data", "__pycache__", "tests"))
-    script = textwrap.dedent(f'''
-        import importlib.util, sys
-        sys.path.insert(0, {str(copy)!r})
-        assert importlib.util.find_spec("ops") is None, "ops/ should be absent"
-        import qualia_core
-        assert qualia_core.__file__.startswith({str(copy)!r}), qualia_core.__file__
-        core = qualia_core.QualiaCore(data_dir={str(tmp_path / "data")!r})
-        assert core.guard is None
-        doc = core.add_document("d", "Ana: we should meet on monday\\nBo: monday works for me")
-        print(core.execute_plugin("word_frequency", doc)["top_words"][0])
-    ''')
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert "monday" in out.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,10 @@ def test_the_notebook_runs_top_to_bottom(path, tmp_path, monkeypatch):
     shown = {mime for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs
              for mime in o.get("data", {})}
     assert shown & {"image/png", "application/vnd.plotly.v1+json"}, f"no chart or image shown inline: {shown}"
+    printed = "".join(o.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs
+                      if o.output_type == "stream")
+    # the one-line helper guards the notebook's core with ops' circuit breakers; without ops/ it runs unguarded
+    assert ("circuit breakers: on" if importlib.util.find_spec("ops") else "circuit breakers: off") in printed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
