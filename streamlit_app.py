@@ -25,8 +25,11 @@ pages = {
         st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:"),
     ],
 }
+page = st.navigation(pages)
+# One place names the page for error reports (Sentry's "page" tag): the router, not each page.
+st.session_state["_page"] = page.url_path or "library"
 try:
-    st.navigation(pages).run()
+    page.run()
 except Exception as exc:  # Streamlit shows the error itself; Sentry only hears of it if we say so
     report_error(exc)
     raise

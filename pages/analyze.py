@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from pages.common import empty_library_hint, get_core, library_entries, run_corpus, run_plugin
+from pages.common import empty_library_hint, get_core, library_entries, run_many, run_plugin
 from pages.forms import parameter_form
 from pages.results import render_result
 from qualia_core import PluginType
 
-st.session_state["_page"] = "analyze"
 core = get_core()
 
 st.title("Analyze")
@@ -49,22 +48,12 @@ for pid in chosen:
         configs[pid] = parameter_form(meta, "analyze_param")
 
 if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="analyze_run"):
-    runs = [(d, p) for d in doc_ids for p in chosen]
     progress = st.progress(0.0, text="Starting…")
-    visualizers = set(core.plugin_metadata(PluginType.VISUALIZER))
-    corpus_plugins = [p for p in chosen if p not in visualizers]
-    if len(doc_ids) > 1 and corpus_plugins:
-        # Several documents: analyzers run as a corpus, in parallel, reporting each document as it completes.
-        run_corpus(doc_ids, corpus_plugins, {p: configs[p] for p in corpus_plugins},
-                   progress=lambda done, total, doc: progress.progress(
-                       done / total * (0.9 if len(corpus_plugins) < len(chosen) else 1.0),
-                       text=f"{done}/{total} documents · {by_id[doc].name}"))
-    single = [(d, p) for d, p in runs if p in visualizers or len(doc_ids) == 1]
-    for i, (doc_id, pid) in enumerate(single):
-        progress.progress(i / len(single), text=f"{by_id[doc_id].name} · {pid}")
-        run_plugin(pid, doc_id, configs[pid])  # fills the cache; errors are shown below
-    progress.progress(1.0, text=f"Done: {len(runs)} run{'s' if len(runs) != 1 else ''}.")
-    st.session_state["analyze_runs"] = [(d, p, configs[p]) for d, p in runs]
+    outcome = run_many(doc_ids, chosen, configs, progress=lambda share, label: progress.progress(share, text=label))
+    if outcome is not None:  # fills the cache; each result (or its error) is shown below
+        runs = len(doc_ids) * len(chosen)
+        progress.progress(1.0, text=f"Done: {runs} run{'s' if runs != 1 else ''}.")
+        st.session_state["analyze_runs"] = [(d, p, configs[p]) for d in doc_ids for p in chosen]
 
 for doc_id, pid, config in st.session_state.get("analyze_runs", []):
     if doc_id not in by_id or pid not in core.plugin_metadata():

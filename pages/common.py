@@ -111,8 +111,19 @@ def corpus_executor():
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
 
 
-def run_corpus(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict], progress=None):
-    """Analyzers over several library documents at once (pseudonyms applied), in the worker pool."""
+def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict], progress=None):
+    """Plugins over library documents (pseudonyms applied), as qualia_core.batch decides (several documents
+    run in the worker pool). None, with the error shown, when a parameter or requirement is wrong."""
     core = get_core()
-    docs = [core.library.get(d) for d in doc_ids]
-    return core.run_corpus(docs, plugin_ids, configs, executor=corpus_executor(), progress=progress)
+    try:
+        docs = [core.library.get(d) for d in doc_ids]
+        return core.run_many(docs, plugin_ids, configs, executor=corpus_executor(), progress=progress,
+                             names={e.id: e.name for e in core.library.list()})
+    except QualiaError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+
+
+def library_corpus(plugin_ids: list[str], progress=None) -> dict:
+    """The whole library as a corpus (computed once per library version, in the worker pool)."""
+    return get_core().library_views.corpus(plugin_ids, executor=corpus_executor(), progress=progress)

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import ALL_DOCUMENTS, empty_library_hint, get_core, get_document, library_entries, run_corpus, run_plugin
+from pages.common import (ALL_DOCUMENTS, empty_library_hint, get_core, get_document, library_corpus, library_entries,
+                          run_plugin)
 from pages.results import render_result, show_figure
 
-st.session_state["_page"] = "explore"
 st.title("Explore")
 st.caption("Look around one meeting or the whole library. Everything here is computed once and then served "
            "from the cache, so changing an option is quick.")
@@ -38,38 +38,20 @@ def clock(seconds):
 CORPUS_PLUGINS = ["speaker_stats", "word_frequency", "sentiment_analyzer"]
 
 
-@st.cache_resource(max_entries=4)
-def corpus_counts(key: tuple):
-    """Word counts of the library for keyness, computed once per set of document versions."""
-    from qualia_core.corpus_views import word_counts
-
-    library = get_core().library
-    return word_counts([library.get(doc_id) for doc_id, _ in key])
-
-
 def drill_into(doc_id: str) -> None:
     st.session_state["explore_scope"] = doc_id
 
 
 if scope == ALL_DOCUMENTS:
     from qualia_core.corpus import failures
-    from qualia_core.corpus_views import documents_table, keyness, speakers_table
+    from qualia_core.corpus_views import documents_table, keyness, speakers_table  # tables of the results
 
     with st.expander("The library as a corpus: meetings, speakers and distinctive words", expanded=True):
         ids = [e.id for e in entries]
-        # One version of the library (documents and their speaker names): reruns reuse its corpus result
-        # instead of reading every document's results from the cache again; a run with failures is retried.
-        version = tuple((e.id, e.sha256 + str(sorted(e.speaker_map.items()))) for e in entries)
-        memo = st.session_state.get("explore_corpus_memo")
-        if memo and memo[0] == version:
-            result = memo[1]
-        else:
-            bar = st.progress(0.0, text="Analyzing the library…")
-            result = run_corpus(ids, CORPUS_PLUGINS, {}, progress=lambda d, t, doc: bar.progress(
-                d / t, text=f"{d}/{t} · {names[doc]}"))
-            bar.empty()
-            if not failures(result):
-                st.session_state["explore_corpus_memo"] = (version, result)
+        bar = st.progress(0.0, text="Analyzing the library…")  # computed once per library version, then shared
+        result = library_corpus(CORPUS_PLUGINS, progress=lambda d, t, doc: bar.progress(
+            d / t, text=f"{d}/{t} · {names.get(doc, doc)}"))
+        bar.empty()
         for doc_id, plugin_id, error_type, message in failures(result):
             st.error(f"{names.get(doc_id, doc_id)} · {plugin_id}: {message}")
         meetings = documents_table(result)
@@ -85,7 +67,7 @@ if scope == ALL_DOCUMENTS:
                      placeholder="Choose a meeting to explore on its own",
                      on_change=lambda: drill_into(st.session_state["explore_drill"]))
         st.markdown("**Distinctive words** (Dunning's log-likelihood against the rest of the library)")
-        counts = corpus_counts(version)
+        counts = get_core().library_views.word_counts()
         c1, c2 = st.columns(2)
         target_doc = c1.selectbox("of the meeting", [None, *ids], format_func=lambda i: "any" if i is None
                                   else names[i], key="explore_key_doc")

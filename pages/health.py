@@ -7,7 +7,6 @@ from streamlit_autorefresh import st_autorefresh
 
 from pages.common import get_core, setting
 
-st.session_state["_page"] = "health"
 st.title("Health")
 
 try:

@@ -6,7 +6,6 @@ import streamlit as st
 from pages.common import get_core, library_entries
 from qualia_core import QualiaError
 
-st.session_state["_page"] = "library"
 core = get_core()
 library = core.library
 

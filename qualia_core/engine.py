@@ -62,6 +62,7 @@ class QualiaCore:
         self._discover_lock = threading.Lock()
         self.guard = guard
         self.library = DocumentLibrary(self.data_dir / "library", self._parse_stored)
+        self._library_views = None
 
     @property
     def guard(self) -> Guard | None:
@@ -207,6 +208,26 @@ class QualiaCore:
     def run_corpus(self, sources, plugin_ids, config=None, executor=None, progress=None) -> dict[str, dict[str, dict]]:
         """Run plugins over files, folders or Documents; doc id -> plugin id -> result (see qualia_core.corpus)."""
         return run_corpus(self, sources, plugin_ids, config, executor=executor, progress=progress)
+
+    def run_many(self, documents, plugin_ids, configs=None, executor=None, progress=None, names=None):
+        """Several plugins over one or several documents, the right way for each (see qualia_core.batch)."""
+        from .batch import run_many
+
+        return run_many(self, documents, plugin_ids, configs, executor=executor, progress=progress, names=names)
+
+    @property
+    def library_views(self):
+        """Whole-library views computed once per library version (see qualia_core.library_views)."""
+        with self._discover_lock:
+            if self._library_views is None:
+                from .library_views import LibraryViews
+
+                self._library_views = LibraryViews(self)
+            return self._library_views
+
+    def requirements(self, plugin_id: str) -> list[str]:
+        """The plugins that run for `plugin_id`, dependencies first, ending with it (DependencyError if impossible)."""
+        return list(self._plan(plugin_id).order)
 
     def clear_cache(self, plugin_id: str | None = None) -> None:
         self.cache.invalidate(plugin_id)

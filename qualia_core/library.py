@@ -104,6 +104,13 @@ class DocumentLibrary:
                 log.warning("library entry %s unreadable: %s", folder.name, type(exc).__name__)
         return sorted(entries, key=lambda e: (e.added_at, e.id))
 
+    def version(self, entries: list[LibraryEntry] | None = None) -> str:
+        """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
+        changes when a document is added, deleted, renamed as a file, restored, or its speakers renamed."""
+        entries = self.list() if entries is None else entries
+        state = [[e.id, e.sha256, sorted(e.speaker_map.items())] for e in entries]
+        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()
+
     def _original(self, doc_id: str, entry: LibraryEntry) -> Path:
         return self.root / doc_id / ("original" + Path(entry.source).suffix.lower())
 
