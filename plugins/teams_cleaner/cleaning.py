@@ -2,8 +2,9 @@
 
 Speed comes from doing text work once per transcript, not once per turn: all turns are joined with a
 separator no pattern can cross, the marker pattern and whitespace collapse run once over the joined
-text in C, words are counted for every turn in one bytes pass, and the per-turn loop does only cheap
-look-ups. Order of the steps (each one documented where the plugin is):
+text in C, words are counted for every turn in one bytes pass, and the decisions per turn (system line,
+empty, short, merged) are list operations that touch only the few turns they concern. Order of the steps
+(each one documented where the plugin is):
 
 1. system lines are removed (speaker "System"/"Sistema", or a whole turn that is a system phrase);
 2. markers are removed and whitespace collapsed; a turn left with no word is always dropped;
@@ -14,20 +15,21 @@ look-ups. Order of the steps (each one documented where the plugin is):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, count, filterfalse, repeat
+from operator import eq, gt
 from typing import Sequence
 
 from qualia_core.document import Utterance
 
 from .patterns import (
-    COLLAPSE_WS_RE, MARKER_RE, ODD_WS_RE, SEP, SYSTEM_LAST_WORDS, SYSTEM_MAX_LEN, SYSTEM_RE,
+    COLLAPSE_WS_RE, CURLY_MARKER_RE, MARKER_RE, ODD_WS_RE, SEP, SYSTEM_LAST_WORDS, SYSTEM_MAX_LEN, SYSTEM_RE,
     UNICODE_PUNCT_RE, WORD_DELETE, WORD_TABLE,
 )
 from .speakers import build_speaker_map, is_system_speaker, renamed
 
 _SEP_B = SEP.encode()
-_NOT_A_SPEAKER = object()
 
 
 @dataclass
@@ -70,13 +72,16 @@ def _has_odd_whitespace(joined: str) -> bool:
 def clean_texts(texts: Sequence[str], remove_markers: bool) -> tuple[list[str], list[int], int]:
     """Every turn's text with markers removed (if asked) and whitespace collapsed, its word count,
     and the number of markers found."""
+    if not texts:
+        return [], [], 0
     joined = SEP.join(texts)
     if joined.count(SEP) != max(len(texts) - 1, 0):  # a text holds the separator itself: make it a space
         joined = SEP.join(t.replace(SEP, " ") for t in texts)
+    markers_re = MARKER_RE if "[" in joined or "(" in joined else CURLY_MARKER_RE
     if remove_markers:
-        joined, markers = MARKER_RE.subn("", joined)
+        joined, markers = markers_re.subn("", joined)
     else:
-        markers = sum(1 for _ in MARKER_RE.finditer(joined))
+        markers = sum(1 for _ in markers_re.finditer(joined))
     if _has_odd_whitespace(joined):
         joined = COLLAPSE_WS_RE.sub(" ", joined)
     return list(map(str.strip, joined.split(SEP))), count_words(joined), markers
@@ -96,65 +101,102 @@ def word_count(text: str) -> int:
     return count_words(text.replace(SEP, " "))[0]
 
 
+def system_line_candidates(texts: Sequence[str]) -> list[int]:
+    """Indices of the turns that pass is_system_line's cheap tests (length, last word): the few on which
+    the full pattern has to run."""
+    last_words, longest = SYSTEM_LAST_WORDS, SYSTEM_MAX_LEN
+    return [i for i, text in enumerate(texts)
+            if len(text) <= longest and text.rpartition(" ")[2].lower() in last_words]
+
+
 def clean(utterances: Sequence[Utterance], opts: CleanOptions) -> Cleaned:
     """Run the whole cleaning pass over a transcript's turns."""
     out = Cleaned()
-    texts, words, out.markers_found = clean_texts([u.text for u in utterances], opts.remove_markers)
-    smap = build_speaker_map((u.speaker for u in utterances), opts.normalize_speakers, opts.strip_guest_suffix)
-    system_speakers = {raw for raw in smap if is_system_speaker(raw)} if opts.remove_system_lines else set()
-    remove_system, merge, min_words = opts.remove_system_lines, opts.merge_consecutive, opts.min_words
+    raw_texts = [u.text for u in utterances]
+    texts, words, out.markers_found = clean_texts(raw_texts, opts.remove_markers)
+    raw_speakers = [u.speaker for u in utterances]
+    smap = build_speaker_map(raw_speakers, opts.normalize_speakers, opts.strip_guest_suffix)
+    min_words = opts.min_words
 
-    turns, speakers, out_words = out.utterances, out.speakers, out.words
-    pieces: dict[int, list[str]] = {}
-    n_system = n_empty = n_short = n_merged = 0
-    last = _NOT_A_SPEAKER
-    for u, text, wc in zip(utterances, texts, words):
-        raw = u.speaker
-        if remove_system and (raw in system_speakers or (wc and is_system_line(text))):
-            n_system += 1
+    # 1. system lines: by speaker, or a whole turn (with a word) that is a system phrase
+    system: set[int] = set()
+    if opts.remove_system_lines:
+        system_speakers = {raw for raw in smap if is_system_speaker(raw)}
+        if system_speakers:
+            system.update(compress(count(), map(system_speakers.__contains__, raw_speakers)))
+        system.update(i for i in system_line_candidates(texts) if words[i] and is_system_line(texts[i]))
+    # 2-3. turns with fewer words than min_words (at least 1: a turn with no word is dropped unless
+    # min_words is 0 and it is a punctuation-only turn that markers did not touch, such as "?")
+    dropped = set(system)
+    n_empty = n_short = 0
+    for i in compress(count(), map(gt, repeat(max(min_words, 1)), words)):
+        if i in system:
             continue
-        if not wc:
-            if not text or text != u.text.strip():  # nothing left, or only what markers left behind
+        if words[i] == 0:
+            text = texts[i]
+            if not text or text != raw_texts[i].strip():  # nothing left, or only what markers left behind
                 n_empty += 1
-                continue
-            if min_words > 0:
+            elif min_words > 0:
                 n_short += 1
-                continue
-        elif wc < min_words:
-            n_short += 1
-            continue
-        speaker = smap[raw]
-        if merge and speaker == last and speaker is not None:
-            k = len(turns) - 1
-            turn = turns[k]
-            parts = pieces.get(k)
-            if parts is None:
-                pieces[k] = [turn["text"], text]
             else:
-                parts.append(text)
-            out_words[k] += wc
-            if u.end is not None:
-                turn["end"] = u.end
-            if turn["start"] is None:
-                turn["start"] = u.start
-            n_merged += 1
-            continue
-        turns.append({"speaker": speaker, "text": text, "start": u.start, "end": u.end})
-        speakers.append(speaker)
-        out_words.append(wc)
-        last = speaker
-    for k, parts in pieces.items():
-        turns[k]["text"] = " ".join(parts)
+                continue
+        else:
+            n_short += 1
+        dropped.add(i)
+
+    # 4. speakers named; consecutive kept turns of one named speaker merged into the first of them
+    speakers = list(map(smap.__getitem__, raw_speakers))
+    order = list(filterfalse(dropped.__contains__, range(len(utterances)))) if dropped else None
+    kept_speakers = [speakers[i] for i in order] if order is not None else speakers
+    merged: list[int] = []  # positions among the kept turns that join the turn before them
+    if opts.merge_consecutive and len(kept_speakers) > 1:
+        merged = [j for j in compress(count(1), map(eq, kept_speakers[1:], kept_speakers))
+                  if kept_speakers[j] is not None]
+    runs: dict[int, list[int]] = {}  # original index of a run's first turn -> original indices of the rest
+    if merged:
+        if order is None:
+            order = list(range(len(utterances)))
+        head = previous = -2
+        for j in merged:  # ascending
+            if j - 1 != previous:
+                head = order[j - 1]
+                runs[head] = []
+            runs[head].append(order[j])
+            previous = j
+        gone = set(merged)
+        order = [i for j, i in enumerate(order) if j not in gone]
+    if order is None:
+        turns = [{"speaker": speaker, "text": text, "start": u.start, "end": u.end}
+                 for speaker, text, u in zip(speakers, texts, utterances)]
+        out_speakers, out_words = speakers, words
+    else:
+        out_speakers = list(map(speakers.__getitem__, order))
+        out_words = list(map(words.__getitem__, order))
+        turns = [{"speaker": speaker, "text": text, "start": u.start, "end": u.end} for speaker, text, u in
+                 zip(out_speakers, map(texts.__getitem__, order), map(utterances.__getitem__, order))]
+    if runs:
+        for head, rest in runs.items():
+            k = bisect_left(order, head)  # `order` is ascending
+            turn = turns[k]
+            turn["text"] = " ".join([texts[head], *map(texts.__getitem__, rest)])
+            out_words[k] += sum(map(words.__getitem__, rest))
+            for i in rest:  # start of the first turn that has one, end of the last that has one
+                u = utterances[i]
+                if u.end is not None:
+                    turn["end"] = u.end
+                if turn["start"] is None:
+                    turn["start"] = u.start
+    out.utterances, out.speakers, out.words = turns, out_speakers, out_words
 
     out.stats = {
         "input_turns": len(utterances),
         "output_turns": len(turns),
-        "system_lines_removed": n_system,
+        "system_lines_removed": len(system),
         "markers_removed": out.markers_found if opts.remove_markers else 0,
         "empty_turns_dropped": n_empty,
         "short_turns_dropped": n_short,
         "turns_dropped": n_empty + n_short,
-        "turns_merged": n_merged,
+        "turns_merged": len(merged),
         "speakers_renamed": renamed(smap),
     }
     return out

@@ -1,11 +1,13 @@
 """Speaker names: one clean, stable name per person.
 
-Work is per distinct raw name, never per turn: a meeting of 2,000 turns has a handful of names.
+Work is per distinct raw name, never per turn: a meeting of 2,000 turns has a handful of names, and the
+meetings of one corpus share most of them, so a name is cleaned once per process.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from .patterns import GUEST_SUFFIX_RE, NAME_STRIP, NAME_WRAPPERS, PSEUDO_LABEL_RE, SYSTEM_SPEAKERS
@@ -21,6 +23,7 @@ def _strip_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8192)
 def clean_name(raw: str, normalize: bool = True, strip_guest_suffix: bool = True) -> str | None:
     """One raw speaker name cleaned (without case unification); None when nothing is left."""
     name = raw
@@ -33,6 +36,7 @@ def clean_name(raw: str, normalize: bool = True, strip_guest_suffix: bool = True
     return name or None
 
 
+@lru_cache(maxsize=8192)
 def is_system_speaker(raw: str | None) -> bool:
     """True for the speaker label Teams-like exports give to their own messages ("System", "Sistema")."""
     return bool(raw) and _strip_name(raw).casefold() in SYSTEM_SPEAKERS
