@@ -1,8 +1,15 @@
 """The main flows in a real headless Chromium, against the app served on a loopback port.
 
 Needs Debian's chromium (/usr/bin/chromium) and Playwright for Python; scripts/test.sh installs both.
-Outside CI the tests skip with a reason when they are missing. The screenshots in docs/screenshots/
-(shown in the README) are taken here.
+Outside CI the tests skip with a reason when they are missing.
+
+Screenshots go to a temporary folder, so a test run leaves the tree as it was. The README's
+screenshots in docs/screenshots/ are refreshed only on request: `bash scripts/screenshots.sh`
+runs these tests with QUALIA_SCREENSHOTS_DIR=docs/screenshots. Each test's last view is saved in
+the temporary folder too (last_<test>.png), for a look after a failure.
+
+No fixed waits: every step waits for what it needs to see, and a screenshot waits until the app
+has finished its script run (see `settle`).
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
 VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
 SEEDED = Path(__file__).parent / "fixtures" / "explore" / "ES2012a_opening_bracket.txt"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
@@ -56,11 +62,13 @@ def server(tmp_path_factory):
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         # No file watcher: an edit to the tree mid-run would put "Source file changed" in the status widget.
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
+    while True:  # poll until the server answers its health check
         try:
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
             break
@@ -69,7 +77,7 @@ def server(tmp_path_factory):
                 proc.kill()
                 log.seek(0)
                 pytest.fail(f"the app did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.3)
+            time.sleep(0.05)
     yield url
     proc.terminate()
     try:
@@ -90,26 +98,65 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: QUALIA_SCREENSHOTS_DIR when set (scripts/screenshots.sh), else a temporary folder."""
+    wanted = os.environ.get("QUALIA_SCREENSHOTS_DIR", "").strip()
+    if not wanted:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(wanted) if Path(wanted).is_absolute() else ROOT / wanted
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture
-def page(browser, server):
+def page(browser, server, shots, tmp_path_factory, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.outside = []
+    page.shots = shots
     page.on("request", lambda r: page.outside.append(r.url) if not r.url.startswith(LOCAL) else None)
     page.goto(server)
     page.get_by_role("heading", name="Library").wait_for()
     yield page
-    if getattr(page, "failed_shot", None) is None:
-        page.screenshot(path=str(SHOTS.parent / "last_browser_test.png"))
+    last = tmp_path_factory.getbasetemp() / "browser_last"
+    last.mkdir(exist_ok=True)
+    page.screenshot(path=str(last / f"last_{request.node.name}.png"))  # never into the tree
     assert page.outside == [], f"the app fetched from outside the machine: {page.outside}"
     context.close()
 
 
+# The app is settled when its script is not running (Streamlit's stApp carries the run state), no
+# element is stale from the previous run, the status widget ("Running…") has gone, and images,
+# fonts and plotly charts have drawn.
+UNSETTLED = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const waiting = [];
+  if (!app) return ['no stApp yet'];
+  if (app.dataset.testScriptState !== 'notRunning') waiting.push('script ' + app.dataset.testScriptState);
+  if (app.dataset.testConnectionState !== 'CONNECTED') waiting.push('connection ' + app.dataset.testConnectionState);
+  for (const sel of ['[data-stale=true]', '[data-testid=stStatusWidget]', '[data-testid=stSkeleton]'])
+    if (document.querySelector(sel)) waiting.push(sel);
+  if (![...document.images].every(img => img.complete)) waiting.push('images loading');
+  if (![...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg')))
+    waiting.push('plotly drawing');
+  if (document.fonts.status !== 'loaded') waiting.push('fonts loading');
+  return waiting;
+}"""
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until the app has finished its script run and drawn everything (no fixed pause)."""
+    try:
+        page.wait_for_function(f"() => ({UNSETTLED})().length === 0", polling=50, timeout=timeout)
+    except playwright_api.TimeoutError:
+        pytest.fail(f"the app did not settle within {timeout / 1000:.0f} s: still {page.evaluate(UNSETTLED)}")
+
+
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    settle(page)
+    page.screenshot(path=str(page.shots / f"{name}.png"), full_page=True)
 
 
 def go(page, title: str) -> None:
@@ -121,7 +168,7 @@ def choose(page, label: str, option: str) -> None:
     """Pick an option in a multiselect (unless it is already chosen)."""
     box = page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_role("combobox", name=label)).first
     box.wait_for()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     if box.locator(f'[data-tag][aria-label="{option}"]').count():
         return
     for attempt in range(3):  # the list can re-render while the page settles: open it again
@@ -185,18 +232,34 @@ def test_the_health_page_updates_itself_within_two_intervals(page):
     shot(page, "health")
 
 
-def test_backups_create_and_list(page):
+def test_backups_create_verify_and_list(page):
     go(page, "Backups")
     page.get_by_role("button", name="Create a backup now").click()
-    page.get_by_text("Created").first.wait_for()
+    created = page.get_by_text(re.compile(r"Created qualia_backup_\S+\.tar\.gz: \d+ files")).first
+    created.wait_for()
+    name, files = re.search(r"Created (qualia_backup_\S+\.tar\.gz): (\d+) files", created.inner_text()).groups()
+    # What ops.backup.verify(...).describe() says of this archive once it has checked every file:
+    verify_result = page.get_by_text(re.compile(rf"{re.escape(name)}: OK \({files} files, \d+ bytes checked\)"))
+    settle(page)
+    assert verify_result.count() == 0, "the verify result is on the page before Verify was clicked"
+    assert _cells(page, "not yet") and not _cells(page, "yes")  # the list: not verified yet
     page.get_by_role("button", name="Verify").click()
-    page.get_by_text(re.compile("verified|ok", re.I)).first.wait_for()
+    verify_result.first.wait_for()
+    page.wait_for_function(_CELL, arg="yes")  # the list now says it was verified
     shot(page, "backups")
+
+
+# The dataframe draws on a canvas; its accessible grid cells carry the text.
+_CELL = "(text) => [...document.querySelectorAll('[role=gridcell]')].some(c => c.textContent === text)"
+
+
+def _cells(page, text: str) -> bool:
+    page.locator("[data-testid=stDataFrame] [role=gridcell]").first.wait_for(state="attached")
+    return page.evaluate(_CELL, text)
 
 
 def test_the_plugins_page_lists_what_was_found(page):
     go(page, "Plugins")
     page.locator("[data-testid=stDataFrame]").first.wait_for()
-    page.wait_for_function(  # the grid draws on a canvas; its accessible cells carry the text
-        "() => [...document.querySelectorAll('[role=gridcell]')].some(c => c.textContent === 'word_frequency')")
+    page.wait_for_function(_CELL, arg="word_frequency")
     shot(page, "plugins")
