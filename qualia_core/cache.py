@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
 import logging
 import os
 import queue
@@ -38,15 +37,16 @@ MEMORY_BYTES = 64 * 2**20
 
 def cache_key(fingerprint: str, plugin_id: str, version: str, config: dict[str, Any],
               upstream: list[str] | None = None) -> str:
-    payload = json.dumps([fingerprint, plugin_id, version, config, upstream or []],
-                         sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    payload = orjson.dumps([fingerprint, plugin_id, version, config, upstream or []], option=orjson.OPT_SORT_KEYS,
+                           default=str)
+    return hashlib.sha256(payload).hexdigest()
 
 
 class ResultCache:
     def __init__(self, directory: Path | None, memory_entries: int = MEMORY_ENTRIES,
                  memory_bytes: int = MEMORY_BYTES):
         self.directory = Path(directory) if directory is not None else None
+        self._root = str(self.directory) if directory is not None else None  # str paths: pathlib costs µs a call
         self.memory_entries = memory_entries
         self.memory_bytes = memory_bytes
         self._memory: OrderedDict[str, bytes] = OrderedDict()
@@ -55,8 +55,8 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
-    def _path(self, plugin_id: str, key: str) -> Path:
-        return self.directory / plugin_id / f"{key}.json"
+    def _path(self, plugin_id: str, key: str) -> str:
+        return f"{self._root}{os.sep}{plugin_id}{os.sep}{key}.json"
 
     # -- memory layer --
     def _remember(self, key: str, data: bytes) -> None:
@@ -91,19 +91,20 @@ class ResultCache:
     def _read(self, plugin_id: str, key: str) -> dict[str, Any] | None:
         path = self._path(plugin_id, key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            log.warning("cache entry %s unreadable (%s); recomputing", path.name, exc)
+            log.warning("cache entry %s of %s unreadable (%s); recomputing", key[:12], plugin_id, exc)
             return None
         try:
             result = orjson.loads(data)
         except orjson.JSONDecodeError:
-            log.warning("cache entry %s is corrupt; recomputing", path.name)
+            log.warning("cache entry %s of %s is corrupt; recomputing", key[:12], plugin_id)
             return None
         if not isinstance(result, dict):
-            log.warning("cache entry %s is not a result; recomputing", path.name)
+            log.warning("cache entry %s of %s is not a result; recomputing", key[:12], plugin_id)
             return None
         self._remember(key, data)
         return result
@@ -129,7 +130,7 @@ class ResultCache:
         if self.directory is None:
             return
         target = self.directory / plugin_id if plugin_id else self.directory
-        WRITER.discard(target)
+        WRITER.discard(str(target))
         shutil.rmtree(target, ignore_errors=True)
 
     def stats(self) -> dict[str, Any]:
@@ -140,13 +141,13 @@ class ResultCache:
                 "directory": str(self.directory) if self.directory else None}
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: str, data: bytes) -> None:
     """Write through a temporary file in the same folder and a rename: readers see the old file or the new."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         try:
@@ -157,7 +158,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
         raise
 
 
@@ -167,13 +171,13 @@ class _Writer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending: dict[Path, bytes] = {}
+        self._pending: dict[str, bytes] = {}
         self._queue: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self.errors = 0
 
-    def write(self, path: Path, data: bytes) -> None:
+    def write(self, path: str, data: bytes) -> None:
         with self._lock:
             self._pending[path] = data
             if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
@@ -183,7 +187,7 @@ class _Writer:
                 self._thread.start()
             self._queue.put((path, data))
 
-    def pending(self, path: Path) -> bytes | None:
+    def pending(self, path: str) -> bytes | None:
         with self._lock:
             return self._pending.get(path)
 
@@ -191,10 +195,11 @@ class _Writer:
         with self._lock:
             return len(self._pending)
 
-    def discard(self, folder: Path) -> None:
+    def discard(self, folder: str) -> None:
         """Forget queued writes below `folder` (the cache is being emptied); one being written is undone."""
+        prefix = folder.rstrip(os.sep) + os.sep
         with self._lock:
-            for path in [p for p in self._pending if p.is_relative_to(folder)]:
+            for path in [p for p in self._pending if p.startswith(prefix)]:
                 del self._pending[path]
 
     def flush(self, timeout: float | None = None) -> bool:
@@ -217,7 +222,7 @@ class _Writer:
             except Exception:  # noqa: BLE001 - the writer must outlive one bad entry
                 log.exception("cache writer failed on one entry")
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _write(self, path: str, data: bytes) -> None:
         with self._lock:
             if self._pending.get(path) is not data:
                 return  # discarded, or a newer result for the same file is queued behind this one
@@ -225,12 +230,15 @@ class _Writer:
             _atomic_write(path, data)
         except OSError as exc:  # a full disk must not fail the analysis: it is recomputed next time
             self.errors += 1
-            log.warning("could not write cache entry for %s: %s", path.parent.name, exc)
+            log.warning("could not write cache entry for %s: %s", os.path.basename(os.path.dirname(path)), exc)
         with self._lock:
             if self._pending.get(path) is data:
                 del self._pending[path]
             elif path not in self._pending:  # discarded while it was written: do not leave it behind
-                path.unlink(missing_ok=True)
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
 
 
 WRITER = _Writer()

@@ -223,7 +223,10 @@ class CircuitBreaker:
                 log.exception("circuit breaker listener failed on %s (%s)", self.name, event)
 
     def _copy(self) -> BreakerStats:
-        return BreakerStats(**asdict(self.stats))
+        """A copy of the stats (every field is a number, a string, None or a State, so shallow is whole)."""
+        snapshot = BreakerStats.__new__(BreakerStats)
+        snapshot.__dict__.update(self.stats.__dict__)
+        return snapshot
 
     # -- the guarded call --
     def _refusal(self) -> PluginSwitchedOffError | None:
