@@ -91,7 +91,9 @@ def test_one_plugin_that_failed_to_load_is_a_warning(tmp_path):
         source = (f"from qualia_core import BaseAnalyzerPlugin, PluginMetadata\n"
                   f"class P(BaseAnalyzerPlugin):\n"
                   f"    def meta(self):\n"
-                  f"        return PluginMetadata(id='{name}', type='analyzer', name='{name}', description='', version='1')\n")
+                  f"        return PluginMetadata(id='{name}', type='analyzer', name='{name}', description='', version='1')\n"
+                  f"    def _analyze_impl(self, document, config, context):\n"
+                  f"        return {{}}\n")
         (plugins / name / "__init__.py").write_text(source)
     (plugins / "d").mkdir()
     (plugins / "d" / "__init__.py").write_text(BROKEN)
