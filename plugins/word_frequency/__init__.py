@@ -20,6 +20,9 @@ Rules (see also qualia_core.text):
   so "the remote control" gives "remote control" and "remote , the control" gives none.
 - Rankings are by descending count, ties in alphabetical (code point) order. `per_speaker` gives each
   labelled speaker's `total_words`, `unique_words` and top 20 words (in order of first appearance).
+
+The stoplist is `qualia_core.text.stop_set`. numpy and the counting code (`.counting`) are imported on the
+first run, so discovering the plugin stays light.
 """
 
 from __future__ import annotations
@@ -28,18 +31,14 @@ import logging
 from functools import lru_cache
 from itertools import count, repeat
 from operator import attrgetter
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
-from qualia_core.text import (
-    FILLERS, LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, STOPWORDS, detect_language, language_from_hits, normalize,
-)
+from qualia_core.text import LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, detect_language, language_from_hits, stop_set
 
-from .counting import Forms, Tokens, chunks_of, speech_of, top, words_of
-from .lemmas import lemmatizer
+if TYPE_CHECKING:
+    from .counting import Forms, Tokens
 
 logger = logging.getLogger(__name__)
 
@@ -56,21 +55,28 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
         return _metadata()
 
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+        import numpy as np  # numpy and the counting code load on the first run, not at discovery
+
+        from .counting import Forms, Tokens, chunks_of, speech_of, top, words_of
+        from .lemmas import lemmatizer
+
         lowercase = not config["case_sensitive"]
         want_bigrams = config["bigrams"]
         utterances = document.utterances
         per_speaker_on = config["per_speaker"] and bool(utterances)
         speech = speech_of(document) if per_speaker_on else document.speech
-        tokens = Tokens(chunks_of(speech, lowercase, want_bigrams, turns=per_speaker_on))
+        tokens = Tokens(chunks_of(speech, lowercase, want_bigrams, turns=per_speaker_on),
+                        positions=per_speaker_on or want_bigrams)
         language = config["language"]
         if language == "auto":
             language = _language(tokens) if lowercase else detect_language(_speech_sample(document))
 
-        stop = _stop_set(config, language)
+        stop = stop_set(language, stopwords=config["exclude_stopwords"], fillers=config["exclude_fillers"],
+                        extra=config["stopwords"])
         lemma = lemmatizer(language) if config["lemmatize"] and language in LANGUAGES else None
         forms = Forms(tokens, config["min_length"], stop, lowercase, lemma)
         kept = forms.tally()
-        top_words = _words(forms, *top(kept, config["max_words"]))
+        top_words = _words(forms, *top(kept, config["max_words"], forms.keys))
 
         per_speaker = {}
         if per_speaker_on:
@@ -148,6 +154,8 @@ def _metadata() -> PluginMetadata:
 
 
 def _words(forms: Forms, indices: list[int], counts: list[int]) -> list[list]:
+    from .counting import words_of
+
     return [[w, c] for w, c in zip(words_of(forms.keys, indices), counts)]
 
 
@@ -167,19 +175,3 @@ def _speech_sample(document: Document) -> str:
         if size >= _SAMPLE_CHARS:
             break
     return "\n".join(parts)
-
-
-def _stop_set(config: dict[str, Any], language: str) -> frozenset[str]:
-    """Lowercase words to drop: the language's stopwords, the user's words, and fillers."""
-    return _stop_words(tuple(config["stopwords"]), config["exclude_stopwords"], config["exclude_fillers"], language)
-
-
-@lru_cache(maxsize=64)
-def _stop_words(user: tuple[str, ...], stopwords: bool, fillers: bool, language: str) -> frozenset[str]:
-    stop: set[str] = {normalize(w).strip().lower() for w in user}
-    if stopwords:
-        for lang in ([language] if language in LANGUAGES else LANGUAGES):
-            stop |= STOPWORDS[lang]
-    if fillers:
-        stop |= FILLERS
-    return frozenset(stop)

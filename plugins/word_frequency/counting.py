@@ -3,8 +3,9 @@
 The words are exactly those of `qualia_core.text.tokenize` (letters with inner apostrophes, no markers),
 found without a per-token regex: the speech is lowercased, encoded to UTF-8 and cut into chunks with
 `bytes.translate` + `bytes.split` (ASCII letters, apostrophes and non-ASCII bytes stay; any other ASCII
-character becomes a space, or a BREAK where a bigram may not span). Each chunk becomes a number, its
-index in the speech's vocabulary, and numpy counts words, each speaker's words and pairs. Python work
+character becomes a space, or a BREAK where a bigram may not span). When only the counts are wanted,
+`collections.Counter` counts the chunks; when per-speaker counts or pairs are wanted, each chunk becomes a
+number, its index in the speech's vocabulary, and numpy counts each speaker's words and pairs. Python work
 runs once per distinct chunk, and only reported words are decoded. The few chunks that are not exactly
 one word ("'m" -> m, "students'", "£", "a''b") are resolved with the reference regex, so counts and pairs
 equal those of the regex (tests check this on the corpus).
@@ -13,6 +14,7 @@ equal those of the regex (tests check this on the corpus).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property, lru_cache
 from itertools import compress, count, filterfalse, repeat
 from operator import ge, not_
@@ -106,13 +108,19 @@ def _vocabulary_ids(chunks: list[bytes]) -> tuple[list[bytes], np.ndarray]:
 class Tokens:
     """The speech's chunks as vocabulary indices.
 
-    `keys[i]` is the i-th distinct chunk, `ids` the chunks in order, `totals[i]` how often `keys[i]`
-    occurs. `canonical[i]` is the UTF-8 key of the word chunk i stands for (None for BREAK, TURN and
-    chunks of no word); `odd_words` maps the keys of words with letters beyond ASCII to the word.
+    `keys[i]` is the i-th distinct chunk, `ids` the chunks in order (None without `positions`: then only
+    the counts are known), `totals[i]` how often `keys[i]` occurs. `canonical[i]` is the UTF-8 key of the
+    word chunk i stands for (None for BREAK, TURN and chunks of no word); `odd_words` maps the keys of
+    words with letters beyond ASCII to the word.
     """
 
-    def __init__(self, chunks: list[bytes]):
-        keys, ids = _vocabulary_ids(chunks)
+    def __init__(self, chunks: list[bytes], positions: bool = True):
+        counter: Counter[bytes] | None = None
+        if positions:
+            keys, ids = _vocabulary_ids(chunks)
+        else:
+            counter = Counter(chunks)
+            keys, ids = list(counter), None
         self.odd_words: dict[bytes, str] = {}
         aliases: dict[bytes, bytes] = {}  # chunk that is one word with extra signs ("'m") -> the word
         expand: dict[bytes, list[bytes]] = {}  # chunk that is not one word -> its words and BREAKs
@@ -140,22 +148,34 @@ class Tokens:
                     self.odd_words[encode(t)] = t
         several = {k: v for k, v in expand.items() if v}
         if several:  # rare: a chunk of several words; re-cut the speech where it occurs
-            chunks = [t for c in chunks for t in several.get(c, (c,))]
-            keys, ids = _vocabulary_ids(chunks)
+            if counter is None:
+                chunks = [t for c in chunks for t in several.get(c, (c,))]
+                keys, ids = _vocabulary_ids(chunks)
+            else:
+                for k, parts in several.items():
+                    times = counter.pop(k)
+                    for t in parts:
+                        counter[t] += times
+                keys = list(counter)
         self.index = position = dict(zip(keys, count()))
         hidden = [position[k] for k in expand if k in position]  # "£", "'": no word, no break
-        if hidden:
-            keep = np.ones(len(keys), bool)
-            keep[hidden] = False
-            ids = ids[keep[ids]]
+        if counter is None:
+            if hidden:
+                keep = np.ones(len(keys), bool)
+                keep[hidden] = False
+                ids = ids[keep[ids]]
+            totals = np.bincount(ids, minlength=len(keys))
+        else:
+            totals = np.fromiter(counter.values(), np.intp, len(keys))
+            totals[hidden] = 0
         self.keys = keys
         self.ids = ids
-        self.totals = np.bincount(ids, minlength=len(keys))
+        self.totals = totals
         self.canonical: list[bytes | None] = list(map(aliases.get, keys, keys))
         for k in (BREAK, TURN, *expand):
             if k in position:
                 self.canonical[position[k]] = None
-        self.total_tokens = len(ids) - sum(int(self.totals[position[k]]) for k in (BREAK, TURN) if k in position)
+        self.total_tokens = int(totals.sum()) - sum(int(totals[position[k]]) for k in (BREAK, TURN) if k in position)
 
     def occurrences(self, words: frozenset[bytes]) -> int:
         """How many times any of `words` occurs."""
@@ -170,14 +190,16 @@ class Tokens:
 
 
 class Forms:
-    """What each chunk counts as. `keys` are the forms counted, in alphabetical (code point) order, so
-    that comparing indices compares words; `of[i]` is the index of chunk i's form, or -1 when dropped."""
+    """What each chunk counts as. `keys` are the forms counted: in alphabetical (code point) order when the
+    tokens have positions, so that comparing indices compares words (per-speaker rankings and pairs rely on
+    it); in no particular order otherwise. `of[i]` is the index of chunk i's form, or -1 when dropped."""
 
     def __init__(self, tokens: Tokens, min_length: int, stop: frozenset[str], lowercase: bool,
                  lemma: Callable[[str], str] | None = None):
         kept = _kept_words(tokens, min_length, stop, lowercase)
         targets = _lemma_targets(kept, tokens.odd_words, lemma, stop) if lemma is not None else None
-        self.keys: list[bytes] = sorted(set(targets.values()) if targets is not None else kept)
+        forms = set(targets.values()) if targets is not None else kept
+        self.keys: list[bytes] = sorted(forms) if tokens.ids is not None else list(forms)
         number = dict(zip(self.keys, count()))
         if targets is not None:
             number = {word: number[form] for word, form in targets.items()}
@@ -276,9 +298,19 @@ def _lemma_targets(kept: set[bytes], odd_words: dict[bytes, str], lemma: Callabl
     return targets
 
 
-def top(values: np.ndarray, k: int) -> tuple[list[int], list[int]]:
-    """Indices and values of the k largest positive values, by descending value then ascending index."""
+def top(values: np.ndarray, k: int, keys: list | None = None) -> tuple[list[int], list[int]]:
+    """Indices and values of the k largest positive values, by descending value then ascending key
+    (`keys[i]`, or the index i itself when `keys` is None)."""
     n = len(values)
+    if keys is not None:  # the values that can make the top k, then only those sorted by (-value, key)
+        if n > k:
+            kth = int(np.partition(values, n - k)[n - k])
+            chosen = np.flatnonzero(values >= max(kth, 1))
+        else:
+            chosen = np.flatnonzero(values > 0)
+        ranked = sorted(zip((-values[chosen]).tolist(), map(keys.__getitem__, chosen.tolist()), chosen.tolist()))
+        del ranked[k:]
+        return [i for _, _, i in ranked], [-v for v, _, _ in ranked]
     if n > k:  # the k smallest ranks: a rank orders by value, then index
         rank = np.arange(n, dtype=np.int64) - values.astype(np.int64) * n
         chosen = np.argpartition(rank, k - 1)[:k]
