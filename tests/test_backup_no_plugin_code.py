@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from ops.backup import create, list_backups, restore, verify
-from ops.backup.info import read_manifest
+from ops.backup.info import describe, read_manifest
+from ops.backup.settings import sidecar_path
 from ops.backup.manifest import summary
 from ops.backup.settings import REPO_ROOT
 
@@ -105,3 +106,15 @@ def test_the_summary_of_an_older_manifest_names_its_plugin_folders_from_the_file
     s = summary(older)
     assert s["plugins"] == ["a", "empty"] and s["files"] == 3 and s["bytes"] == 6
     assert "plugins_loaded" not in s
+
+
+def test_a_verify_record_from_before_lists_the_plugins_from_the_manifest(trap):
+    data, backups, plugins, marker, env_file = trap
+    info = create(data, backups, plugins, env_file)
+    verify(info.path)
+    record = json.loads(sidecar_path(info.path).read_text())
+    record["summary"].pop("plugins")
+    record["summary"].update(plugins_loaded=2, plugins_failed=0)  # as the earlier manifest summary had it
+    sidecar_path(info.path).write_text(json.dumps(record))
+    again = describe(info.path)
+    assert again.verified and again.plugins == ["trap", "trap_again"]

@@ -111,7 +111,7 @@ def describe(path: Path) -> BackupInfo:
     info = BackupInfo(name=path.name, path=path, created_at=None, size=st.st_size, file_count=None)
     checked = read_sidecar(path, stamp)
     summary = (checked or {}).get("summary")
-    if not summary:
+    if not summary or "plugins" not in summary:  # none, or recorded by a Qualia that listed loaded plugins
         try:
             summary = mf.summary(read_manifest(path))
         except (mf.ManifestError, ArchiveDamaged, OSError) as exc:
