@@ -135,6 +135,15 @@ BY_NAME = {v.name: v for v in VARIABLES}
 _env_file_loaded = False
 
 
+#: The shipped plugins, beside the qualia_core package.
+REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
+
+
+def plugins_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where plugin folders are discovered: QUALIA_PLUGINS_DIR, or the project's plugins/ when it is empty."""
+    return Path(get("QUALIA_PLUGINS_DIR", environ) or REPO_PLUGINS).expanduser().resolve()
+
+
 def load_env_file(path: str | Path | None = None) -> Path | None:
     """Read `.env` once (QUALIA_ENV_FILE or ./.env); variables already set in the environment win."""
     global _env_file_loaded

@@ -28,7 +28,6 @@ from .results import analysis_result, visual_result
 
 log = logging.getLogger(__name__)
 
-REPO_PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class QualiaCore:
 
     def __init__(self, plugins_dir: str | Path | None = None, data_dir: str | Path | None = None, *,
                  max_document_bytes: int | None = None, entry_points: bool = True, guard: Guard | None = None):
-        self.plugins_dir = Path(plugins_dir or config.get("QUALIA_PLUGINS_DIR") or REPO_PLUGINS).resolve()
+        self.plugins_dir = Path(plugins_dir).resolve() if plugins_dir else config.plugins_dir()
         self.data_dir = Path(data_dir or config.get("QUALIA_DATA_DIR")).resolve()
         self.max_document_bytes = int(max_document_bytes or config.get("QUALIA_MAX_DOCUMENT_MB") * 1024 * 1024)
         self.cache = ResultCache(self.data_dir / "cache")

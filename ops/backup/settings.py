@@ -44,8 +44,8 @@ def default_data_dir() -> Path:
 
 
 def default_plugins_dir() -> Path:
-    """QUALIA_PLUGINS_DIR or the repository's plugins/ (as QualiaCore resolves it, without importing the engine)."""
-    return Path(setting("QUALIA_PLUGINS_DIR") or REPO_ROOT / "plugins").expanduser().resolve()
+    """QUALIA_PLUGINS_DIR or the repository's plugins/ (qualia_core.config's rule, as QualiaCore resolves it)."""
+    return config.plugins_dir()
 
 
 def default_env_file() -> Path:

@@ -2,11 +2,12 @@
 
 `data_dir/ops/last_backup.json` (LAST_BACKUP_FILE, owned here: the backup writes it): result
 ("ok"/"failed"), finished_at (ISO), finished_at_epoch, archive, message — ops/monitoring/health.py
-reads it.
+reads it with read_last_backup.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -52,6 +53,16 @@ def read_status_file(data_dir: Path) -> bytes | None:
         return (Path(data_dir) / LAST_BACKUP_FILE).read_bytes()
     except OSError:
         return None
+
+
+def read_last_backup(data_dir: Path) -> dict[str, Any] | None:
+    """The last backup's outcome (see the module docstring), or None when there is none or it is unreadable."""
+    data = read_status_file(data_dir)
+    try:
+        record = json.loads(data.decode("utf-8")) if data is not None else None
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 @contextmanager

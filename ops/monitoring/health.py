@@ -7,7 +7,6 @@ uptime tools read it. A check is cheap: psutil's non-blocking readings and one s
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import deque
@@ -18,11 +17,11 @@ from typing import Any, Callable
 
 import psutil
 
+from ops.backup.status import read_last_backup
 from qualia_core import config
 
 from .breaker_registry import read_snapshot
 
-LAST_BACKUP_FILE = Path("ops") / "last_backup.json"
 STATUS_OF = {"healthy": "pass", "degraded": "warn", "critical": "fail"}
 
 
@@ -55,13 +54,6 @@ def system_readings(data_dir: Path) -> dict[str, float]:
         "disk_percent": psutil.disk_usage(str(disk_path)).percent,
         "process_memory_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
     }
-
-
-def read_last_backup(data_dir: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads((data_dir / LAST_BACKUP_FILE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError, OSError):
-        return None
 
 
 class HealthChecker:
