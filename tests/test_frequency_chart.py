@@ -288,3 +288,19 @@ def test_through_the_core_a_transcript_of_fillers_and_stopwords_says_what_to_do(
     doc = core.add_document("fillers", "Project Manager: Uh the um {vocalsound} and so .\nMarketing: Um , and the .\n")
     with pytest.raises(QualiaError, match="no words.*min_length"):
         core.execute_plugin("frequency_chart", doc)
+
+
+def test_through_the_core_bigrams_by_speaker_is_refused_before_word_frequency_runs(tmp_path, fixtures_dir):
+    core = QualiaCore(data_dir=tmp_path)
+    doc = core.load_document(fixtures_dir / "ami_ES2012a_opening.txt")
+    core.discover_plugins()
+    analyzer = core.get_plugin("word_frequency").instance
+    runs = []
+    original = analyzer._analyze_impl
+    analyzer._analyze_impl = lambda *args: runs.append(args) or original(*args)
+    with pytest.raises(ConfigError) as err:
+        core.execute_plugin("frequency_chart", doc, {"source": "bigrams", "group_by": "speaker"})
+    assert [name for name, _ in err.value.errors] == ["group_by"]
+    assert runs == []
+    core.execute_plugin("frequency_chart", doc, {"source": "bigrams"})
+    assert len(runs) == 1

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
-from qualia_core.errors import ConfigError
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -74,9 +73,6 @@ class FrequencyChart(BaseVisualizerPlugin):
         return ()
 
     def _render_impl(self, data: dict[str, Any], config: dict[str, Any], output_path: Path | None) -> go.Figure:
-        problems = list(self.check_config(config))
-        if problems:  # a caller that skipped validate_config (the core calls check_config before any run)
-            raise ConfigError(PLUGIN_ID, problems)
         from .figures import bar_figure, grouped_bar_figure, speaker_treemap_figure, treemap_figure
         from .ranking import ranked_pairs, speaker_pairs
 
