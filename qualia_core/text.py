@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 __all__ = [
     "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "LANGUAGES",
-    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "count_words", "detect_language",
+    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "count_words", "count_words_each", "detect_language",
     "language_from_hits", "language_of_words", "stop_set",
 ]
 
@@ -80,9 +81,56 @@ def tokenize(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+# For counting ASCII text without a regex: letters become "a", apostrophes stay, anything else is a space.
+# A word then starts at an "a" after a space, after a space and one apostrophe, or after two apostrophes
+# (one apostrophe between letters joins them): exactly where WORD_PATTERN starts a match.
+_COUNT_TABLE = bytes(ord("a") if chr(b).isalpha() else b if b == ord("'") else 32 for b in range(128)) + b" " * 128
+_BATCH_TABLE = b"\x00" + _COUNT_TABLE[1:]  # NUL stays: it separates the texts of a batch
+_BATCH_MARKER_RE = re.compile(r"\{[^{}\n\x00]*\}")  # MARKER_RE that cannot cross two texts joined by NUL
+
+
+def _word_starts(data: bytes) -> int:
+    """Words in translated bytes: an apostrophe after a space or another apostrophe separates (only one between
+    letters joins), so after those become spaces every word starts with " a"."""
+    if b"'" in data:
+        data = data.replace(b"''", b"  ").replace(b" '", b"  ")
+    return data.count(b" a")
+
+
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_LETTER_OR_SPACE: dict[str, str] = {}
+
+
+def _letter_or_space(match: re.Match) -> str:
+    """A non-ASCII character as WORD_PATTERN sees it: a letter ("a") or a separator (" ")."""
+    ch = match.group()
+    mapped = _LETTER_OR_SPACE.get(ch)
+    if mapped is None:  # [^\W\d_]: alphanumeric, not a decimal digit, not "_"
+        mapped = _LETTER_OR_SPACE[ch] = "a" if ch.isalnum() and not ch.isdecimal() else " "
+    return mapped
+
+
 def count_words(text: str) -> int:
-    """How many words `text` holds, by `tokenize`'s rule (markers, digits and punctuation are not words)."""
-    return len(tokenize(text))
+    """How many words `text` holds: `len(tokenize(text))` (markers, digits and punctuation are not words),
+    counted in bytes without building the list."""
+    if not text.isascii():
+        text = _NON_ASCII_RE.sub(_letter_or_space, normalize(text))
+    if "{" in text:
+        text = MARKER_RE.sub(" ", text)
+    return _word_starts((" " + text).encode("ascii").translate(_COUNT_TABLE))
+
+
+def count_words_each(texts: Sequence[str]) -> list[int]:
+    """`count_words` of every text, in one pass over them all when they are ASCII (a transcript's turns)."""
+    joined = "\x00".join(texts)
+    if not joined.isascii() or joined.count("\x00") != max(0, len(texts) - 1):
+        return [count_words(t) for t in texts]
+    if "{" in joined:
+        joined = _BATCH_MARKER_RE.sub(" ", joined)
+    data = (" " + joined).encode("ascii").translate(_BATCH_TABLE).replace(b"\x00", b"\x00 ")
+    if b"'" in data:
+        data = data.replace(b"''", b"  ").replace(b" '", b"  ")
+    return list(map(bytes.count, data.split(b"\x00"), repeat(b" a")))
 
 
 def stop_set(language: str, *, stopwords: bool = True, fillers: bool = True, extra: Iterable[str] = ()) -> frozenset[str]:

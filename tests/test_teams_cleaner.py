@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from qualia_core.text import tokenize
+
 from plugins.teams_cleaner import TeamsCleaner, cleaned_document, cleaned_text
 from qualia_core import QualiaCore
 from qualia_core.contract import PluginType
@@ -300,7 +302,8 @@ def test_the_text_is_stored_once(name):
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_per_speaker_indexes_each_speakers_turns(name):
-    """per_speaker lists, for each speaker, the indices of their turns and their turn and word counts."""
+    """per_speaker lists, for each speaker, the indices of their turns, their turns and their words counted as
+    everywhere in Qualia (qualia_core.text: "42" is no word, "well-known" is two), equal to speaker_stats'."""
     result = PLUGIN.process(load(name))
     turns = result["cleaned_utterances"]
     per = result["variants"]["per_speaker"]
@@ -308,7 +311,12 @@ def test_per_speaker_indexes_each_speakers_turns(name):
     for speaker, entry in per.items():
         assert entry["indices"] == [i for i, u in enumerate(turns) if u["speaker"] == speaker]
         assert entry["turns"] == len(entry["indices"])
-        assert entry["words"] == sum(len(WORD.findall(turns[i]["text"])) for i in entry["indices"])
+        assert entry["words"] == sum(len(tokenize(turns[i]["text"])) for i in entry["indices"])
+    from plugins.speaker_stats import SpeakerStatsAnalyzer
+    from plugins.teams_cleaner import cleaned_document
+    stats = SpeakerStatsAnalyzer().analyze(cleaned_document(load(name), result))
+    assert {s["speaker"]: s["words"] for s in stats["speakers"] if s["speaker"] in per} == {
+        speaker: entry["words"] for speaker, entry in per.items()}
 
 
 def test_cleaned_document_helper_gives_cleaned_turns():

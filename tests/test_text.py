@@ -112,3 +112,20 @@ def test_language_tie_is_broken_by_portuguese_letters(accented, expected):
 def test_language_markers_belong_to_one_language_only():
     assert not LANGUAGE_MARKERS["en"] & LANGUAGE_MARKERS["pt"]
     assert {"the", "and"} <= LANGUAGE_MARKERS["en"] and {"que", "não"} <= LANGUAGE_MARKERS["pt"]
+
+
+def test_count_words_is_the_number_of_tokenize_words_on_every_kind_of_text():
+    """count_words (the Library, speaker_stats and teams_cleaner count with it) never disagrees with tokenize."""
+    import random
+
+    from qualia_core.text import count_words, count_words_each, tokenize
+
+    rng = random.Random(7)
+    alphabet = "ab'\u2019 {}x\n.,-_0é9Ç\x00\t"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+    texts += ["I 'm here", "''a", "rock'n'roll", "don't {vocalsound} go", "a{x}'b", "it'{gap}s", "5.", "well-known",
+              "d'água", "reunião às 10h"]
+    assert [count_words(t) for t in texts] == [len(tokenize(t)) for t in texts]
+    ascii_batch = [t for t in texts if t.isascii() and "\x00" not in t][:3000]
+    assert count_words_each(ascii_batch) == [len(tokenize(t)) for t in ascii_batch]
+    assert count_words_each(texts) == [len(tokenize(t)) for t in texts]

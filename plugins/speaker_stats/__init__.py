@@ -21,7 +21,7 @@ from typing import Any
 
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document, Utterance
-from qualia_core.text import tokenize
+from qualia_core.text import count_words
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class SpeakerStatsAnalyzer(BaseAnalyzerPlugin):
             if (not utterance.speaker and not include_unlabelled) or label.strip().casefold() in excluded:
                 skipped += 1
                 continue
-            words = len(tokenize(utterance.text))
+            words = count_words(utterance.text)
             tally = tallies.get(label)
             if tally is None:
                 tallies[label] = tally = {"speaker": label, "turns": 0, "words": 0, "talk": 0.0, "longest": 0,

@@ -13,7 +13,10 @@ What it does, in order (each step has a parameter; defaults in brackets):
   Whitespace is collapsed; tokenised spacing such as "yes ," is left as it is.
 - drops turns: a turn left with no word after marker removal is always dropped; a turn with fewer
   than `min_words` words is dropped [min_words=1, i.e. turns with no word at all, such as "?"].
-  A word is a whitespace-separated token holding a letter or digit. Counted on each original turn.
+  For this decision a turn's words are its speech tokens: whitespace-separated tokens holding a letter or
+  digit, so a numeric answer such as "5." is speech and stays. Counted on each original turn. The word
+  counts the result reports (per speaker, in the quality report) follow qualia_core.text, as speaker_stats
+  and the Library count words.
 - normalises speaker names [normalize_speakers=True]: whitespace collapsed, surrounding quotes and
   punctuation stripped (periods kept: "Jr."), case variants unified ("ANA SILVA" -> "Ana Silva");
   Teams suffixes removed [strip_guest_suffix=True]: " (Guest)", " (Convidado)", " (External)"...
@@ -44,6 +47,7 @@ from typing import Any
 
 from qualia_core.contract import BaseDocumentPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document, Utterance
+from qualia_core.text import count_words
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class TeamsCleaner(BaseDocumentPlugin):
             name="Teams transcript cleaner",
             description=("Removes system lines and non-speech markers, normalises speaker names, merges "
                          "consecutive turns, drops empty turns, and reports the transcript's quality."),
-            version="1.1.0",  # 1.1.0: the text is stored once; variants hold turn indices; no cleaned_text
+            version="1.1.0",  # 1.1.0: text stored once; variants hold turn indices; words by qualia_core.text
             provides=["cleaned_utterances", "variants", "quality_report", "cleaning_stats"],
             parameters={
                 "remove_system_lines": {"type": "boolean", "default": True, "description":
@@ -98,12 +102,15 @@ class TeamsCleaner(BaseDocumentPlugin):
         )
         cleaned = clean(document.utterances, opts)
         utterances = cleaned.utterances
+        texts = [u["text"] for u in utterances]
+        variants = build_variants(cleaned.speakers, texts, config["facilitators"], opts.strip_guest_suffix)
+        unnamed = [t for t, s in zip(texts, cleaned.speakers) if s is None]
+        total_words = sum(v["words"] for v in variants["per_speaker"].values()) + count_words(" ".join(unnamed))
         result = {
             "cleaned_utterances": utterances,
-            "variants": build_variants(cleaned.speakers, cleaned.words, config["facilitators"],
-                                       opts.strip_guest_suffix),
+            "variants": variants,
             "quality_report": quality_report(cleaned.stats, cleaned.speakers, cleaned.words, utterances,
-                                             cleaned.markers_found),
+                                             cleaned.markers_found, total_words),
             "cleaning_stats": cleaned.stats,
         }
         logger.debug("teams_cleaner %s: %d -> %d turns, score %d", document.id, cleaned.stats["input_turns"],
