@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from textblob import TextBlob
@@ -14,6 +15,8 @@ from qualia_core.document import Document, Utterance
 from qualia_core.errors import ConfigError
 from qualia_core.formats import load_path
 from qualia_core.text import tokenize
+
+ROOT = Path(__file__).resolve().parents[1]
 
 AMI = "TS3012d_bracket_excerpt.txt"  # tokenised AMI speech with [hh:mm:ss] timestamps
 PARLIAMENT = "covid_8_excerpt.txt"  # prose with Mr./Mrs./Hon., decimals and questions
@@ -343,3 +346,25 @@ def test_every_corpus_meeting_gives_a_consistent_json_result(plugin, corpus_dir)
         assert sum(v["sentences"] for v in result["per_speaker"].values()) == result["sentence_count"], path.name
         assert all(-1 <= s["polarity"] <= 1 and 0 <= s["subjectivity"] <= 1 and math.isfinite(s["polarity"])
                    for s in result["sentences"]), path.name
+
+
+def test_scoring_loads_textblobs_lexicon_without_nltk_and_gives_textblobs_numbers():
+    """In a fresh process the plugin's first run imports neither nltk nor scipy (2-3 s, ~200 MB at start-up),
+    its scores equal TextBlob(sentence).sentiment, and `from textblob import TextBlob` still works after it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent('''
+        import json, sys
+        from plugins.sentiment_analyzer.scoring import score_sentences
+        sentences = ["This is a very good idea, not bad at all.", "I hate it.", "Hmm .", "Not great, not terrible."]
+        ours = score_sentences(sentences)
+        light = not any(m.split(".")[0] in ("nltk", "scipy") for m in sys.modules)
+        from textblob import TextBlob
+        theirs = [tuple(TextBlob(s).sentiment) for s in sentences]
+        print(json.dumps({"light": light, "same": [list(a) for a in ours] == [list(b) for b in theirs]}))
+    ''')
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"light": True, "same": True}
