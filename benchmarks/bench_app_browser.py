@@ -54,7 +54,8 @@ def free_port() -> int:
 def start(script: str, env: dict, log: Path) -> tuple[subprocess.Popen, str, float]:
     """Start `streamlit run script`; returns (process, url, the moment /_stcore/health first answered)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+    launcher = [str(ROOT / "scripts" / "serve.py")] if script == "streamlit_app.py" else ["-m", "streamlit", "run", script]
+    proc = subprocess.Popen([sys.executable, *launcher, "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
                              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
                             cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -106,6 +107,8 @@ def visit_everything(page, meeting: str) -> None:
 
     def choose(label: str, option: str) -> None:
         box = page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_role("combobox", name=label)).first
+        box.wait_for()
+        settle(page)
         if box.locator(f'[data-tag][aria-label="{option}"]').count():
             return  # already chosen (a library of one document preselects it)
         page.get_by_role("combobox", name=label).click()
@@ -155,13 +158,15 @@ def main() -> int:
         rss = peer_rss = 0.0
         for i in range(args.repeat):
             seconds, proc, page = first_page(browser, "streamlit_app.py", env, work / "qualia.log", "Library")
-            ours.append(seconds)
-            if i == args.repeat - 1:
-                visit_everything(page, name)
-                time.sleep(1)  # let the server finish its bookkeeping after the last page
-                rss = rss_mb(proc)
-            page.context.close()
-            stop(proc)
+            try:
+                ours.append(seconds)
+                if i == args.repeat - 1:
+                    visit_everything(page, name)
+                    time.sleep(1)  # let the server finish its bookkeeping after the last page
+                    rss = rss_mb(proc)
+                page.context.close()
+            finally:
+                stop(proc)
             seconds, proc, page = first_page(browser, str(work / "peer.py"), env, work / "peer.log", "Library")
             peers.append(seconds)
             peer_rss = rss_mb(proc)

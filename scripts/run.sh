@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 ensure_venv run requirements.txt requirements.txt pyproject.toml
 # Streamlit reads STREAMLIT_SERVER_MAX_UPLOAD_SIZE itself, before Qualia's code runs: export .env first.
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
-exec .venv/bin/python -m streamlit run streamlit_app.py "$@"
+exec .venv/bin/python scripts/serve.py "$@"  # streamlit run streamlit_app.py, its first page warmed up

@@ -61,7 +61,7 @@ def server(tmp_path_factory):
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-run.
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+        [sys.executable, "scripts/serve.py", "--server.port", str(port),  # what scripts/run.sh starts
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          # No file watcher: an edit to the tree mid-run would put "Source file changed" in the status widget.
          "--server.fileWatcherType", "none"],

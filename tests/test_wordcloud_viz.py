@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -205,3 +206,27 @@ def test_through_the_core_a_transcript_of_fillers_and_stopwords_says_what_to_do(
     doc = core.add_document("fillers", "Project Manager: Uh the um {vocalsound} and so .\nMarketing: Um , and the .\n")
     with pytest.raises(QualiaError, match="no words.*min_length"):
         core.execute_plugin("wordcloud_viz", doc)
+
+
+@pytest.mark.parametrize("colormap", ["viridis", "tab10", "Reds"])
+def test_colours_equal_wordclouds_own_colormap_without_pyplot(colormap):
+    """The plugin colours words as WordCloud(colormap=...) does, without importing matplotlib.pyplot (~16 MB)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f'''
+        import sys
+        from wordcloud import WordCloud
+        from plugins.wordcloud_viz.colors import ColormapColors
+        freqs = {{f"w{{i}}": 100 - i for i in range(60)}}
+        ours = WordCloud(width=300, height=150, color_func=ColormapColors({colormap!r}), random_state=42)
+        ours = ours.generate_from_frequencies(freqs).to_array()
+        print("pyplot" if "matplotlib.pyplot" in sys.modules else "no pyplot")
+        theirs = WordCloud(width=300, height=150, colormap={colormap!r}, random_state=42)
+        print((theirs.generate_from_frequencies(freqs).to_array() == ours).all())
+    ''')
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["no", "pyplot", "True"]

@@ -80,12 +80,14 @@ class WordCloudViz(BaseVisualizerPlugin):
         from PIL import Image  # wordcloud brings numpy, matplotlib and Pillow: loaded on the first image
         from wordcloud import WordCloud
 
+        from .colors import ColormapColors
+
         cloud = WordCloud(
             width=layout_width,
             height=layout_height,
             scale=scale,
             max_words=config["max_words"],
-            colormap=config["colormap"],
+            color_func=ColormapColors(config["colormap"]),  # the colormap's colours, without pyplot
             prefer_horizontal=config["prefer_horizontal"],
             background_color=None if transparent else config["background_color"],
             mode="RGBA" if transparent else "RGB",
