@@ -4,9 +4,11 @@
 
 For Qualia and, in the same run, a bare Streamlit app (the peer: one title and one small table):
 - first page: from the server answering /_stcore/health to the first page settled in Chromium (the script has
-  run, nothing stale, everything drawn), on a fresh server each time (median of --repeat);
+  run, nothing stale, everything drawn), on a fresh server and a fresh data dir (the library holding the
+  meeting, no cached result) each time (median of --repeat);
 - memory: the server's RSS (with any worker processes) after visiting every page and analysing one 70 KB
-  meeting on Analyze (word_frequency and frequency_chart), for Qualia; after its one page for the peer.
+  meeting on Analyze (word_frequency and frequency_chart), for Qualia; after its one page for the peer
+  (median of --repeat as well).
 Targets (issue 10): Library settled <= 2 s after the server is up; RSS <= 200 MB. Prints timings only.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -99,11 +102,13 @@ def first_page(browser, script: str, env: dict, log: Path, heading: str) -> tupl
     return time.perf_counter() - up, proc, page
 
 
-def visit_everything(page, meeting: str) -> None:
+def visit_everything(page, meeting: str, proc: subprocess.Popen, verbose: bool = False) -> None:
     """Every page, and one analysis of the meeting on Analyze (word_frequency + frequency_chart)."""
     def go(title: str) -> None:
         page.get_by_role("link", name=title).click()
         settle(page, title)
+        if verbose:
+            print(f"    after {title:10s} {rss_mb(proc):6.0f} MB")
 
     def choose(label: str, option: str) -> None:
         box = page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_role("combobox", name=label)).first
@@ -132,6 +137,7 @@ def main() -> int:
     parser.add_argument("--meeting", type=Path, default=None, help="a ~70 KB transcript (default: the shared "
                         "corpus's meeting closest to 70 KB)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="print the server's RSS after each page")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"needs Debian's chromium at {CHROMIUM}; nothing measured")
@@ -154,27 +160,32 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"])
-        ours, peers = [], []
-        rss = peer_rss = 0.0
+        ours, peers, rss, peer_rss = [], [], [], []
         for i in range(args.repeat):
+            # each server gets the seeded library and nothing else: no cached result, so the analysis runs
+            fresh = work / f"data-{i}"
+            shutil.copytree(data, fresh)
+            env = {**env, "QUALIA_DATA_DIR": str(fresh)}
             seconds, proc, page = first_page(browser, "streamlit_app.py", env, work / "qualia.log", "Library")
             try:
                 ours.append(seconds)
-                if i == args.repeat - 1:
-                    visit_everything(page, name)
-                    time.sleep(1)  # let the server finish its bookkeeping after the last page
-                    rss = rss_mb(proc)
+                if args.verbose:
+                    print(f"    after Library    {rss_mb(proc):6.0f} MB")
+                visit_everything(page, name, proc, args.verbose)
+                time.sleep(1)  # let the server finish its bookkeeping after the last page
+                rss.append(rss_mb(proc))
                 page.context.close()
             finally:
                 stop(proc)
             seconds, proc, page = first_page(browser, str(work / "peer.py"), env, work / "peer.log", "Library")
             peers.append(seconds)
-            peer_rss = rss_mb(proc)
+            peer_rss.append(rss_mb(proc))
             page.context.close()
             stop(proc)
         browser.close()
 
     ours_s, peer_s = statistics.median(ours), statistics.median(peers)
+    rss, peer_rss = statistics.median(rss), statistics.median(peer_rss)
     print(f"Meeting {meeting.name} ({meeting.stat().st_size / 1000:.0f} KB); median of {args.repeat} fresh servers")
     print(f"  Qualia: server up -> Library settled       {ours_s:6.2f} s   (target <= 2 s: "
           f"{'met' if ours_s <= 2 else 'NOT met'})")

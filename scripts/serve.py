@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/serve.py [streamlit options…]      (scripts/run.sh runs this)
 
-Streamlit imports pandas and pyarrow (for tables), Pillow (the page icon) and Sentry's SDK only when the
-first browser session runs the app, so the first researcher to open a page would wait for them. Loading
+Streamlit imports pandas and pyarrow (for tables) and Pillow (the page icon) only when the first browser
+session runs the app, so the first researcher to open a page would wait for them. Loading
 them here, before the server listens, means that once /_stcore/health answers the app is ready to draw its
 first page at once. Only modules are imported: no transcript, no plugin code, no data.
 """
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WARM = ["pandas", "pyarrow", "PIL.Image", "sentry_sdk", "qualia_core.engine", "qualia_core.batch",
+WARM = ["pandas", "pyarrow", "PIL.Image", "qualia_core.engine", "qualia_core.batch",
         "qualia_core.library_views", "ops.monitoring.breaker_registry", "ops.monitoring.sentry_config"]
 
 

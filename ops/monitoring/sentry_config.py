@@ -10,6 +10,7 @@ exception messages (they may quote the text), request bodies and breadcrumb data
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -21,14 +22,27 @@ SLOW_PLUGIN_SECONDS = 5.0
 REDACTED = "[redacted: may quote transcript text]"
 OUR_LOGGERS = ("qualia_core", "ops", "plugins", "qualia_plugins", "pages")
 
-try:
-    import sentry_sdk
-except ImportError:  # pragma: no cover - sentry-sdk is in requirements.txt; reporting is optional
-    sentry_sdk = None
+# sentry-sdk is imported only when a DSN is set (init_sentry): without one it never loads into the app.
+sentry_sdk: Any = None
+
+
+def _load_sdk() -> Any:
+    global sentry_sdk
+    if sentry_sdk is None:
+        try:
+            import sentry_sdk as sdk
+        except ImportError:  # pragma: no cover - sentry-sdk is in requirements.txt; reporting is optional
+            return None
+        sentry_sdk = sdk
+    return sentry_sdk
 
 
 def is_enabled() -> bool:
-    return sentry_sdk is not None and sentry_sdk.get_client().is_active()
+    """Whether Sentry is set up in this process (by init_sentry, or by the host application)."""
+    if sentry_sdk is None and "sentry_sdk" not in sys.modules:
+        return False
+    sdk = _load_sdk()
+    return sdk is not None and sdk.get_client().is_active()
 
 
 def _scrub_frames(container: dict[str, Any]) -> None:
@@ -80,7 +94,7 @@ def init_sentry(dsn: str | None = None, environment: str | None = None, debug: b
     from qualia_core import __version__, config
 
     dsn = dsn if dsn is not None else config.get("SENTRY_DSN")
-    if not dsn or sentry_sdk is None:
+    if not dsn or _load_sdk() is None:
         return False
     environment = environment or config.get("SENTRY_ENVIRONMENT")
     sentry_sdk.init(
