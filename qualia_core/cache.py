@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from .atomic import atomic_write_bytes
 from .results import encode_result
 
 log = logging.getLogger(__name__)
@@ -141,30 +142,6 @@ class ResultCache:
                 "directory": str(self.directory) if self.directory else None}
 
 
-def _atomic_write(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder and a rename: readers see the old file or the new."""
-    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 class _Writer:
     """The process's one background writer of cache files. Entries waiting to be written are readable
     (`pending`), so every core of the process sees a result the moment it is put."""
@@ -227,7 +204,7 @@ class _Writer:
             if self._pending.get(path) is not data:
                 return  # discarded, or a newer result for the same file is queued behind this one
         try:
-            _atomic_write(path, data)
+            atomic_write_bytes(path, data, durable=False)
         except OSError as exc:  # a full disk must not fail the analysis: it is recomputed next time
             self.errors += 1
             log.warning("could not write cache entry for %s: %s", os.path.basename(os.path.dirname(path)), exc)
