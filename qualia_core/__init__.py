@@ -20,16 +20,20 @@ from .errors import (
     ConfigError,
     DependencyError,
     DocumentError,
+    LibraryError,
     PluginExecutionError,
     PluginNotFoundError,
+    PluginSwitchedOffError,
     QualiaError,
+    SettingsError,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "QualiaCore", "Document", "Utterance", "QualiaError", "DocumentError", "ConfigError",
-    "DependencyError", "PluginExecutionError", "PluginNotFoundError", "BaseAnalyzerPlugin",
+    "QualiaCore", "Document", "Utterance", "QualiaError", "DocumentError", "ConfigError", "LibraryError",
+    "SettingsError", "DependencyError", "PluginExecutionError", "PluginNotFoundError", "PluginSwitchedOffError",
+    "BaseAnalyzerPlugin",
     "BaseVisualizerPlugin", "BaseDocumentPlugin", "PluginMetadata", "PluginType", "Parameter",
     "__version__",
 ]

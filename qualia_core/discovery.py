@@ -6,10 +6,12 @@ the others from loading (as pluggy validates at registration, not at call time).
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import inspect
 import logging
 import sys
+import threading
 import traceback
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -54,26 +56,54 @@ def _short_trace(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+_IMPORT_LOCK = threading.RLock()
+_IMPORTED: dict[tuple[str, str], str] = {}  # (folder, digest of its .py files) -> module name
+_NAMES: dict[str, tuple[str, str]] = {}  # module name -> (folder, digest) it was imported from
+
+
+def _digest(folder: Path) -> str:
+    """What the plugin's Python source is now: its .py files' paths and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def _import_folder(folder: Path) -> ModuleType:
-    """Import plugins/<folder>/__init__.py as package `qualia_plugins.<folder>` (relative imports work)."""
-    name = f"{MODULE_PREFIX}.{folder.name}"
-    if MODULE_PREFIX not in sys.modules:
-        pkg = ModuleType(MODULE_PREFIX)
-        pkg.__path__ = []  # a namespace for plugin packages
-        sys.modules[MODULE_PREFIX] = pkg
-    for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
-        del sys.modules[key]  # rediscovery picks up edited plugins
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
+    """Import plugins/<folder>/__init__.py as package `qualia_plugins.<folder>` (relative imports work).
+
+    A folder whose source is unchanged is imported once per process: rediscovery reuses the module. An
+    edited plugin (or another folder of the same name) is imported under a new name (`…_2`), and modules
+    already imported are never taken out of sys.modules, so a plugin running now, or importing its heavy
+    submodules on first use in another thread, never finds its package gone."""
+    key = (str(folder.resolve()), _digest(folder))
+    with _IMPORT_LOCK:
+        known = _IMPORTED.get(key)
+        if known is not None and known in sys.modules:
+            return sys.modules[known]
+        if MODULE_PREFIX not in sys.modules:
+            pkg = ModuleType(MODULE_PREFIX)
+            pkg.__path__ = []  # a namespace for plugin packages
+            sys.modules[MODULE_PREFIX] = pkg
+        base = name = f"{MODULE_PREFIX}.{folder.name}"
+        n = 1
+        while name in sys.modules or name in _NAMES:
+            n += 1
+            name = f"{base}_{n}"
+        spec = importlib.util.spec_from_file_location(
+            name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:  # nobody uses a package that failed to import: forget it and its submodules
+            for stale in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+                del sys.modules[stale]
+            raise
+        _IMPORTED[key], _NAMES[name] = name, key
+        return module
 
 
 def plugin_classes(module: ModuleType) -> list[type]:

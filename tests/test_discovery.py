@@ -164,3 +164,49 @@ def test_importing_the_core_imports_no_heavy_library(module):
         print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))))
     ''')
     assert found == []
+
+
+LAZY = '''
+from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType
+
+class Lazy(BaseAnalyzerPlugin):
+    def meta(self):
+        return PluginMetadata(id="lazy", type=PluginType.ANALYZER, name="L", description="", version="{version}")
+
+    def _analyze_impl(self, document, config, context):
+        from .work import answer  # imported on the first run, as the shipped plugins do
+        return {{"answer": answer(), "version": "{version}"}}
+'''
+
+
+def test_rediscovery_never_pulls_a_running_plugins_package_away(tmp_path):
+    """Another session rediscovering (the app's cores, corpus threads) must not break a plugin that imports its
+    submodules on first use: unchanged folders are reused, edited ones get a new module name."""
+    plugins = tmp_path / "plugins"
+    write_plugin(plugins, "lazy", LAZY.format(version="1.0"))
+    (plugins / "lazy" / "work.py").write_text("def answer():\n    return 42\n")
+    doc = Document("d", "x", [Utterance("A", "hello")])
+    first = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "a", entry_points=False)
+    first.discover_plugins()
+    second = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "b", entry_points=False)
+    second.discover_plugins()
+    assert type(first.get_plugin("lazy").instance) is type(second.get_plugin("lazy").instance)  # one import
+    write_plugin(plugins, "lazy", LAZY.format(version="2.0"))  # edited while the first core still holds 1.0
+    edited = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "c", entry_points=False)
+    assert edited.discover_plugins()["lazy"].version == "2.0"
+    assert first.execute_plugin("lazy", doc) == {"answer": 42, "version": "1.0"}
+    assert edited.execute_plugin("lazy", doc) == {"answer": 42, "version": "2.0"}
+
+
+def test_a_plugin_fixed_after_a_failed_import_loads_its_fixed_submodules(tmp_path):
+    plugins = tmp_path / "plugins"
+    folder = write_plugin(plugins, "fixme", "from .helpers import VALUE\nraise RuntimeError('not yet')\n")
+    (folder / "helpers.py").write_text("VALUE = 1\n")
+    core = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "d", entry_points=False)
+    assert core.discover_plugins() == {}
+    assert "not yet" in core.load_failures[0].reason  # it failed after importing helpers (VALUE = 1)
+    (folder / "helpers.py").write_text("VALUE = 2\n")
+    fixed = GOOD.format(id="fixme").replace('{"turns": len(document.utterances)}', '{"value": VALUE}')
+    write_plugin(plugins, "fixme", "from .helpers import VALUE\n" + fixed)
+    assert list(core.discover_plugins()) == ["fixme"]
+    assert core.execute_plugin("fixme", Document("d", "x", [Utterance("A", "hi")])) == {"value": 2}
