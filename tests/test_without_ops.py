@@ -65,6 +65,8 @@ def test_the_core_its_tests_and_the_notebooks_pass_with_ops_deleted(tmp_path):
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "data", "backups", "__pycache__",
                                                               "*.egg-info", ".pytest_cache"))
     shutil.rmtree(copy / "ops")
+    if (ROOT.parent / "shared").is_dir():  # the shared corpus beside the copy too, as beside the checkout
+        (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE.format(original=str(ROOT)))
