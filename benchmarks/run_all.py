@@ -3,8 +3,9 @@ with a cold cache, next to peers measured in the same process.
 
     .venv/bin/python benchmarks/run_all.py [--corpus ../shared/corpus/qmsum]
 
-Targets: loading >= 20 MB/s; word_frequency >= 1.5x CountVectorizer (2x the aim); teams_cleaner >= 20 MB/s
-(the earlier Qualia cleaner ran about 2 MB/s); sentiment_analyzer no slower than TextBlob sentence by sentence.
+Targets: loading >= 20 MB/s; word_frequency counts only >= 1.5x CountVectorizer, default >= 2x CountVectorizer
+with ngram_range=(1, 2); teams_cleaner >= 20 MB/s (the earlier Qualia cleaner ran about 2 MB/s);
+sentiment_analyzer no slower than TextBlob sentence by sentence. The circuit breakers are on, as in the app.
 The per-plugin scripts beside this one go deeper (variants, best of N). Prints timings only, never text.
 """
 
@@ -25,7 +26,7 @@ from bench_loading import naive_lines  # noqa: E402
 from bench_teams_cleaner import peer_clean  # noqa: E402
 from bench_word_frequency import run_count_vectorizer  # noqa: E402
 
-from qualia_core import QualiaCore  # noqa: E402
+from ops import core_with_breakers  # noqa: E402
 
 
 def clock(fn):
@@ -46,7 +47,7 @@ def main() -> int:
         print(f"The shared corpus is not at {args.corpus} (CI has it); nothing to measure.")
         return 0
     warnings.filterwarnings("ignore")
-    core = QualiaCore(data_dir=tempfile.mkdtemp(prefix="qualia-bench-"), entry_points=False)
+    core = core_with_breakers(data_dir=tempfile.mkdtemp(prefix="qualia-bench-"), entry_points=False)  # as the app
     core.discover_plugins()
 
     files = sorted((args.corpus / "txt").glob("*.txt"))
@@ -68,6 +69,12 @@ def main() -> int:
     def through_core(plugin_id, config=None):
         return clock(lambda: [core.execute_plugin(plugin_id, d, config) for d in docs])
 
+    # Warm-up, outside the timings: each plugin's first-run imports, and scikit-learn's import for the peer.
+    sample = core.add_document("warm-up", "Ana: a first meeting\nBo: and a second turn")
+    for plugin_id in ("teams_cleaner", "word_frequency", "sentiment_analyzer", "speaker_stats", "keyword_in_context"):
+        core.execute_plugin(plugin_id, sample, {"query": "x"} if plugin_id == "keyword_in_context" else None)
+    run_count_vectorizer([sample.speech])
+
     t_clean, _ = through_core("teams_cleaner")
     t_peer, _ = clock(lambda: [peer_clean(d) for d in docs])
     line("teams_cleaner", t_clean, speech, f"target >= 20 MB/s; {t_peer / t_clean:.1f}x the per-turn peer")
@@ -75,11 +82,15 @@ def main() -> int:
 
     speeches = [d.speech for d in docs]
     t_cv, _ = clock(lambda: run_count_vectorizer(speeches))
+    t_cv12, _ = clock(lambda: run_count_vectorizer(speeches, ngram_range=(1, 2)))
     t_wf_same, _ = through_core("word_frequency", {"per_speaker": False, "bigrams": False})
     t_wf, _ = through_core("word_frequency")
-    line("word_frequency, word counts only (same job)", t_wf_same, speech, f"{t_cv / t_wf_same:.2f}x CountVectorizer")
-    line("word_frequency, default (+ per speaker, bigrams)", t_wf, speech, f"{t_cv / t_wf:.2f}x CountVectorizer")
-    line("peer: scikit-learn CountVectorizer", t_cv, speech)
+    line("word_frequency, word counts only (same job)", t_wf_same, speech,
+         f"{t_cv / t_wf_same:.2f}x CountVectorizer (target >= 1.5x)")
+    line("word_frequency, default (+ per speaker, bigrams)", t_wf, speech,
+         f"{t_cv12 / t_wf:.2f}x CountVectorizer ngram_range=(1, 2) (target >= 2x)")
+    line("peer: scikit-learn CountVectorizer (unigrams)", t_cv, speech)
+    line("peer: scikit-learn CountVectorizer, ngram_range=(1, 2)", t_cv12, speech)
 
     from textblob import TextBlob
 

@@ -121,10 +121,12 @@ def count_words(text: str) -> int:
 
 
 def count_words_each(texts: Sequence[str]) -> list[int]:
-    """`count_words` of every text, in one pass over them all when they are ASCII (a transcript's turns)."""
+    """`count_words` of every text, in one pass over them all (a transcript's turns)."""
     joined = "\x00".join(texts)
-    if not joined.isascii() or joined.count("\x00") != max(0, len(texts) - 1):
+    if joined.count("\x00") != max(0, len(texts) - 1):  # a text holds NUL itself
         return [count_words(t) for t in texts]
+    if not joined.isascii():
+        joined = _NON_ASCII_RE.sub(_letter_or_space, normalize(joined))
     if "{" in joined:
         joined = _BATCH_MARKER_RE.sub(" ", joined)
     data = (" " + joined).encode("ascii").translate(_BATCH_TABLE).replace(b"\x00", b"\x00 ")

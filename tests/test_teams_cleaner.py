@@ -19,7 +19,9 @@ from qualia_core.formats import load_path
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "teams_cleaner"
 PLUGIN = TeamsCleaner()
-WORD = re.compile(r"\S*[^\W_]\S*")  # a token holding a letter or digit, counted independently of the plugin
+def speech_words(text: str) -> int:
+    """The cleaner's rule for short turns: words as qualia_core.text tokenizes them, a number-only turn one."""
+    return len(tokenize(text)) or (1 if re.search(r"\d", text) else 0)
 
 
 def load(name: str) -> Document:
@@ -181,7 +183,7 @@ def test_turn_emptied_by_marker_removal_always_dropped(name, alone, min_words):
     """A turn that is only a marker ("{vocalsound}", "(risos)") is dropped, even with min_words=0."""
     doc = load(name)
     result = PLUGIN.process(doc, {"min_words": min_words, "merge_consecutive": False})
-    assert all(WORD.search(t) for t in texts(result))
+    assert all(speech_words(t) for t in texts(result))
     assert result["cleaning_stats"]["empty_turns_dropped"] == sum(u.text.strip() == alone for u in doc.utterances) > 0
 
 
@@ -259,8 +261,18 @@ def test_turns_below_min_words_dropped(min_words):
     """Turns with fewer than min_words words are dropped; the others stay."""
     doc = load("ami_ES2006d.txt")
     result = PLUGIN.process(doc, {"min_words": min_words, "merge_consecutive": False, "remove_markers": False})
-    assert all(len(WORD.findall(t)) >= min_words for t in texts(result))
-    assert len(texts(result)) == sum(len(WORD.findall(u.text)) >= min_words for u in doc.utterances)
+    assert all(speech_words(t) >= min_words for t in texts(result))
+    assert len(texts(result)) == sum(speech_words(u.text) >= min_words for u in doc.utterances)
+
+
+def test_a_number_only_turn_is_speech_and_counts_no_word():
+    """A turn such as "5." or "10:30 ." is an answer, kept at min_words=1 (and dropped at 2), but "5" is no
+    word in any count (qualia_core.text), so per-speaker words agree with speaker_stats."""
+    doc = doc_of(("Ana", "How many came ?"), ("Bob", "5."), ("Ana", "And when ?"), ("Bob", "10:30 ."))
+    result = PLUGIN.process(doc, {"merge_consecutive": False})
+    assert texts(result) == ["How many came ?", "5.", "And when ?", "10:30 ."]
+    assert result["variants"]["per_speaker"]["Bob"]["words"] == 0
+    assert texts(PLUGIN.process(doc, {"merge_consecutive": False, "min_words": 2})) == ["How many came ?", "And when ?"]
 
 
 def test_one_word_turns_kept_by_default():

@@ -13,10 +13,9 @@ What it does, in order (each step has a parameter; defaults in brackets):
   Whitespace is collapsed; tokenised spacing such as "yes ," is left as it is.
 - drops turns: a turn left with no word after marker removal is always dropped; a turn with fewer
   than `min_words` words is dropped [min_words=1, i.e. turns with no word at all, such as "?"].
-  For this decision a turn's words are its speech tokens: whitespace-separated tokens holding a letter or
-  digit, so a numeric answer such as "5." is speech and stays. Counted on each original turn. The word
-  counts the result reports (per speaker, in the quality report) follow qualia_core.text, as speaker_stats
-  and the Library count words.
+  Words are counted by qualia_core.text, as everywhere in Qualia (speaker_stats, the Library): "42" is
+  no word, "well-known" two. A turn with no word but a digit, such as "5.", is speech: it counts as one
+  word for this decision and is kept. Counted on each original turn.
 - normalises speaker names [normalize_speakers=True]: whitespace collapsed, surrounding quotes and
   punctuation stripped (periods kept: "Jr."), case variants unified ("ANA SILVA" -> "Ana Silva");
   Teams suffixes removed [strip_guest_suffix=True]: " (Guest)", " (Convidado)", " (External)"...
@@ -47,7 +46,6 @@ from typing import Any
 
 from qualia_core.contract import BaseDocumentPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document, Utterance
-from qualia_core.text import count_words
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +100,12 @@ class TeamsCleaner(BaseDocumentPlugin):
         )
         cleaned = clean(document.utterances, opts)
         utterances = cleaned.utterances
-        texts = [u["text"] for u in utterances]
-        variants = build_variants(cleaned.speakers, texts, config["facilitators"], opts.strip_guest_suffix)
-        unnamed = [t for t, s in zip(texts, cleaned.speakers) if s is None]
-        total_words = sum(v["words"] for v in variants["per_speaker"].values()) + count_words(" ".join(unnamed))
         result = {
             "cleaned_utterances": utterances,
-            "variants": variants,
+            "variants": build_variants(cleaned.speakers, cleaned.words, config["facilitators"],
+                                       opts.strip_guest_suffix),
             "quality_report": quality_report(cleaned.stats, cleaned.speakers, cleaned.words, utterances,
-                                             cleaned.markers_found, total_words),
+                                             cleaned.markers_found),
             "cleaning_stats": cleaned.stats,
         }
         logger.debug("teams_cleaner %s: %d -> %d turns, score %d", document.id, cleaned.stats["input_turns"],

@@ -2,13 +2,15 @@
 
 Speed comes from doing text work once per transcript, not once per turn: all turns are joined with a
 separator no pattern can cross, the marker pattern and whitespace collapse run once over the joined
-text in C, words are counted for every turn in one bytes pass, and the decisions per turn (system line,
+text in C, words are counted for every turn in one bytes pass (qualia_core.text.count_words_each, the rule
+every count in Qualia follows), and the decisions per turn (system line,
 empty, short, merged) are list operations that touch only the few turns they concern. Order of the steps
 (each one documented where the plugin is):
 
 1. system lines are removed (speaker "System"/"Sistema", or a whole turn that is a system phrase);
 2. markers are removed and whitespace collapsed; a turn left with no word is always dropped;
-3. turns with fewer than `min_words` words are dropped (before merging, on each original turn);
+3. turns with fewer than `min_words` words are dropped (before merging, on each original turn); a turn
+   with no word but a digit ("5.", "10:30") is speech and counts as one word here;
 4. speakers are cleaned; consecutive kept turns of one named speaker are merged (turns without a
    speaker are never merged), so no two consecutive cleaned turns share a speaker.
 """
@@ -18,18 +20,18 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import compress, count, filterfalse, repeat
-from operator import eq, gt
+from operator import eq, gt, not_
 from typing import Sequence
 
 from qualia_core.document import Utterance
+from qualia_core.text import count_words_each
 
 from .patterns import (
-    COLLAPSE_WS_RE, CURLY_MARKER_RE, MARKER_RE, ODD_WS_RE, SEP, SYSTEM_LAST_WORDS, SYSTEM_MAX_LEN, SYSTEM_RE,
-    UNICODE_PUNCT_RE, WORD_DELETE, WORD_TABLE,
+    COLLAPSE_WS_RE, CURLY_MARKER_RE, DIGIT_RE, MARKER_RE, ODD_WS_RE, SEP, SYSTEM_LAST_WORDS, SYSTEM_MAX_LEN,
+    SYSTEM_RE,
 )
 from .speakers import build_speaker_map, is_system_speaker, renamed
 
-_SEP_B = SEP.encode()
 
 
 @dataclass
@@ -70,8 +72,8 @@ def _has_odd_whitespace(joined: str) -> bool:
 
 
 def clean_texts(texts: Sequence[str], remove_markers: bool) -> tuple[list[str], list[int], int]:
-    """Every turn's text with markers removed (if asked) and whitespace collapsed, its word count,
-    and the number of markers found."""
+    """Every turn's text with markers removed (if asked) and whitespace collapsed, its words (counted by
+    qualia_core.text), and the number of markers found."""
     if not texts:
         return [], [], 0
     joined = SEP.join(texts)
@@ -84,21 +86,8 @@ def clean_texts(texts: Sequence[str], remove_markers: bool) -> tuple[list[str], 
         markers = sum(1 for _ in markers_re.finditer(joined))
     if _has_odd_whitespace(joined):
         joined = COLLAPSE_WS_RE.sub(" ", joined)
-    return list(map(str.strip, joined.split(SEP))), count_words(joined), markers
-
-
-def count_words(joined: str) -> list[int]:
-    """Words of each SEP-separated turn: whitespace-separated tokens holding a letter or digit."""
-    data = joined.encode("utf-8", "surrogatepass")
-    if not joined.isascii():
-        data = UNICODE_PUNCT_RE.sub(b"", data)
-    data = b" " + data.translate(WORD_TABLE, WORD_DELETE).replace(_SEP_B, _SEP_B + b" ")
-    return list(map(bytes.count, data.split(_SEP_B), repeat(b" a")))
-
-
-def word_count(text: str) -> int:
-    """Words in one text, counted as the cleaner counts them."""
-    return count_words(text.replace(SEP, " "))[0]
+    cleaned = list(map(str.strip, joined.split(SEP)))
+    return cleaned, count_words_each(cleaned), markers
 
 
 def system_line_candidates(texts: Sequence[str]) -> list[int]:
@@ -117,6 +106,13 @@ def clean(utterances: Sequence[Utterance], opts: CleanOptions) -> Cleaned:
     raw_speakers = [u.speaker for u in utterances]
     smap = build_speaker_map(raw_speakers, opts.normalize_speakers, opts.strip_guest_suffix)
     min_words = opts.min_words
+    # what decides whether a turn is speech: its words, and a number-only turn ("5.") counts as one word
+    speech = words
+    numeric = [i for i in compress(count(), map(not_, words)) if DIGIT_RE.search(texts[i])]
+    if numeric:
+        speech = list(words)
+        for i in numeric:
+            speech[i] = 1
 
     # 1. system lines: by speaker, or a whole turn (with a word) that is a system phrase
     system: set[int] = set()
@@ -124,15 +120,15 @@ def clean(utterances: Sequence[Utterance], opts: CleanOptions) -> Cleaned:
         system_speakers = {raw for raw in smap if is_system_speaker(raw)}
         if system_speakers:
             system.update(compress(count(), map(system_speakers.__contains__, raw_speakers)))
-        system.update(i for i in system_line_candidates(texts) if words[i] and is_system_line(texts[i]))
+        system.update(i for i in system_line_candidates(texts) if speech[i] and is_system_line(texts[i]))
     # 2-3. turns with fewer words than min_words (at least 1: a turn with no word is dropped unless
     # min_words is 0 and it is a punctuation-only turn that markers did not touch, such as "?")
     dropped = set(system)
     n_empty = n_short = 0
-    for i in compress(count(), map(gt, repeat(max(min_words, 1)), words)):
+    for i in compress(count(), map(gt, repeat(max(min_words, 1)), speech)):
         if i in system:
             continue
-        if words[i] == 0:
+        if speech[i] == 0:
             text = texts[i]
             if not text or text != raw_texts[i].strip():  # nothing left, or only what markers left behind
                 n_empty += 1

@@ -62,25 +62,11 @@ _WS = "\t\n\r\f\v\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 ODD_WS_RE = re.compile(f"[{_WS}]")
 COLLAPSE_WS_RE = re.compile(f" [ {_WS}]+|[{_WS}][ {_WS}]*")
 
-# --- Word counting (bytes, one pass) -------------------------------------------------------------
+# --- Words ---------------------------------------------------------------------------------------
 
-# A word is a whitespace-separated token holding a letter or digit ("I 'm" is 2 words, "," none).
-# Counted on UTF-8 bytes: letters, digits and non-ASCII bytes become b"a", whitespace b" ", the
-# separator stays, ASCII punctuation is deleted; common non-ASCII punctuation (dashes, curly quotes,
-# ellipsis, £, «») is deleted first. Words are then the count of b" a".
-_TABLE = bytearray(range(256))
-_DELETE = bytearray()
-for _b in range(256):
-    _c = chr(_b)
-    if _b >= 0x80 or _c.isalnum():
-        _TABLE[_b] = ord("a")
-    elif _c in " \t\n\r\f\v":
-        _TABLE[_b] = ord(" ")
-    elif _c != SEP:
-        _DELETE.append(_b)
-WORD_TABLE = bytes(_TABLE)
-WORD_DELETE = bytes(_DELETE)
-UNICODE_PUNCT_RE = re.compile(rb"\xe2\x80[\x80-\xbf]|\xe2\x81[\x80-\xaf]|\xc2[\xa0-\xbf]")
+# Words are counted by qualia_core.text (as everywhere in Qualia). A turn without a word but with a digit
+# ("5.", "10:30") is still speech: it counts as one word when turns are dropped for being short.
+DIGIT_RE = re.compile(r"\d")
 
 # --- System lines ---------------------------------------------------------------------------------
 

@@ -17,8 +17,7 @@ deterministic: the same transcript and parameters always give the same report.
 | pseudo_labels      | share s of turns by pseudo-labelled speakers, s > 0 | max(1, round(15·s))            |
 | little_speech      | fewer than 50 words in all                          | 10                             |
 
-Words in "markers" and "little_speech" are counted by qualia_core.text (as everywhere in Qualia); a turn's
-"≤ 2 words" in short_turns counts its speech tokens (letters or digits), the cleaner's own rule for turns.
+Words are counted by qualia_core.text, as everywhere in Qualia.
 
 Pseudo-labels are the names a diarizer gives when it does not know who spoke: "Speaker 1",
 "SPEAKER_00", "Falante 2", "Unknown", "A", "2". Deliberate pseudonyms ("P1", "Grad A") and roles
@@ -39,13 +38,14 @@ def _reason(code: str, reason: str, penalty: int, value: float | int) -> dict:
 
 
 def quality_report(stats: dict, speakers: Sequence[str | None], words: Sequence[int],
-                   utterances: Sequence[dict], markers_found: int, total_words: int) -> dict:
-    """Score 0-100 and its reasons (see the module docstring for the rules). `words` are each turn's speech
-    tokens (the cleaner's rule, for short turns); `total_words` the words of all turns by qualia_core.text."""
+                   utterances: Sequence[dict], markers_found: int) -> dict:
+    """Score 0-100 and its reasons (see the module docstring for the rules); `words` are each cleaned turn's
+    words (qualia_core.text)."""
     turns = len(speakers)
     if turns == 0:
         return {"score": 0, "reasons": [_reason("no_speech", "no speech is left after cleaning", 100, 0)]}
     reasons = []
+    total_words = sum(words)
 
     no_speaker = speakers.count(None) / turns
     if no_speaker >= 0.05:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from qualia_core.text import count_words
-
 from .speakers import facilitator_keys
 
 
-def build_variants(speakers: Sequence[str | None], texts: Sequence[str], facilitators: Sequence[str],
+def build_variants(speakers: Sequence[str | None], words: Sequence[int], facilitators: Sequence[str],
                    strip_guest_suffix: bool = True) -> dict:
-    """The `variants` block of the result. A speaker's `words` are counted by qualia_core.text's rule (as
-    speaker_stats and the Library count them), over their turns' texts."""
+    """The `variants` block of the result. `words` are each cleaned turn's words, counted by qualia_core.text
+    (as speaker_stats and the Library count them)."""
     keys = facilitator_keys(facilitators, strip_guest_suffix)
     indices: dict[str | None, list[int]] = {}
     for i, speaker in enumerate(speakers):
@@ -29,8 +27,7 @@ def build_variants(speakers: Sequence[str | None], texts: Sequence[str], facilit
         else:
             found.append(i)
     indices.pop(None, None)
-    per_speaker = {speaker: {"turns": len(idx), "words": count_words(" ".join(map(texts.__getitem__, idx))),
-                             "indices": idx}
+    per_speaker = {speaker: {"turns": len(idx), "words": sum(map(words.__getitem__, idx)), "indices": idx}
                    for speaker, idx in indices.items()}
     matched: dict[str, str] = {}  # casefolded key -> cleaned speaker name, in order of appearance
     for speaker in per_speaker:
