@@ -27,6 +27,7 @@ from bench_teams_cleaner import peer_clean  # noqa: E402
 from bench_word_frequency import run_count_vectorizer  # noqa: E402
 
 from ops import core_with_breakers  # noqa: E402
+from qualia_core.cache import WRITER  # noqa: E402
 
 
 def clock(fn):
@@ -66,8 +67,19 @@ def main() -> int:
     speech = sum(len(d.speech.encode("utf-8")) for d in docs) / 1e6
     print(f"\nAnalyzers through QualiaCore.execute_plugin, cold cache ({speech:.1f} MB of speech):")
 
-    def through_core(plugin_id, config=None):
-        return clock(lambda: [core.execute_plugin(plugin_id, d, config) for d in docs])
+    def through_core(plugin_id, config=None, repeat=3):
+        """Best of `repeat` cold runs (the cache emptied and its writes finished before each, untimed); the
+        first also computes each freshly loaded document's fingerprint, as a user's first run does."""
+        best = None
+        for _ in range(repeat):
+            WRITER.flush()
+            core.clear_cache()
+            run = clock(lambda: [core.execute_plugin(plugin_id, d, config) for d in docs])
+            best = run if best is None or run[0] < best[0] else best
+        return best
+
+    def best_of(fn, repeat=3):
+        return min((clock(fn) for _ in range(repeat)), key=lambda run: run[0])
 
     # Warm-up, outside the timings: each plugin's first-run imports, and scikit-learn's import for the peer.
     sample = core.add_document("warm-up", "Ana: a first meeting\nBo: and a second turn")
@@ -76,13 +88,13 @@ def main() -> int:
     run_count_vectorizer([sample.speech])
 
     t_clean, _ = through_core("teams_cleaner")
-    t_peer, _ = clock(lambda: [peer_clean(d) for d in docs])
+    t_peer, _ = best_of(lambda: [peer_clean(d) for d in docs])
     line("teams_cleaner", t_clean, speech, f"target >= 20 MB/s; {t_peer / t_clean:.1f}x the per-turn peer")
     line("peer: per-turn re.sub cleaner (earlier style)", t_peer, speech)
 
     speeches = [d.speech for d in docs]
-    t_cv, _ = clock(lambda: run_count_vectorizer(speeches))
-    t_cv12, _ = clock(lambda: run_count_vectorizer(speeches, ngram_range=(1, 2)))
+    t_cv, _ = best_of(lambda: run_count_vectorizer(speeches))
+    t_cv12, _ = best_of(lambda: run_count_vectorizer(speeches, ngram_range=(1, 2)))
     t_wf_same, _ = through_core("word_frequency", {"per_speaker": False, "bigrams": False})
     t_wf, _ = through_core("word_frequency")
     line("word_frequency, word counts only (same job)", t_wf_same, speech,
@@ -95,7 +107,7 @@ def main() -> int:
     from textblob import TextBlob
 
     TextBlob("good").sentiment
-    t_sent, results = through_core("sentiment_analyzer")
+    t_sent, results = through_core("sentiment_analyzer", repeat=1)
     sentences = [s["text"] for r in results for s in r["sentences"]]
     t_tb, _ = clock(lambda: [TextBlob(s).sentiment for s in sentences])
     line("sentiment_analyzer (splitting included)", t_sent, speech,
@@ -107,7 +119,8 @@ def main() -> int:
         t, _ = through_core(plugin_id, config)
         line(plugin_id, t, speech, f"{t / len(docs) * 1000:.1f} ms a meeting")
 
-    t_warm, _ = through_core("word_frequency")
+    [core.execute_plugin("word_frequency", d) for d in docs]  # fill the cache, then read it
+    t_warm, _ = clock(lambda: [core.execute_plugin("word_frequency", d) for d in docs])
     line("word_frequency again (served from the cache)", t_warm, speech)
     return 0
 
