@@ -259,7 +259,7 @@ class CircuitBreaker:
                     self._trial_running = True
                     self.stats.recovery_attempts += 1
                 self.stats.total_calls += 1
-            snapshot = self._copy()
+            snapshot = self._copy() if changes else None
         if changes:
             self._after(changes, snapshot)
         if error is not None:
@@ -300,10 +300,13 @@ class CircuitBreaker:
             self.stats.consecutive_failures = 0
             if self.stats.state is State.HALF_OPEN:
                 self._transition(State.CLOSED, changes)
-            snapshot = self._copy()
+            # a success alone is stored at most once per SAVE_EVERY seconds: copy the stats only then
+            due = changes or self.clock() - self._saved_at >= SAVE_EVERY
+            snapshot = self._copy() if due else None
         if self.listeners:
             self._tell("success", info, time.perf_counter() - started)
-        self._after(changes, snapshot)
+        if due:
+            self._after(changes, snapshot)
         return result
 
     def reset(self) -> None:
