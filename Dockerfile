@@ -27,10 +27,12 @@ COPY --chown=qualia:qualia pages ./pages
 COPY --chown=qualia:qualia plugins ./plugins
 COPY --chown=qualia:qualia ops ./ops
 COPY --chown=qualia:qualia assets ./assets
+COPY --chown=qualia:qualia scripts/serve.py ./scripts/serve.py
 ENV QUALIA_PLUGINS_DIR=/app/plugins
 USER 10001
 VOLUME ["/data", "/backups"]
 EXPOSE 8501 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
-CMD ["streamlit", "run", "streamlit_app.py", "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true"]
+# scripts/serve.py: `streamlit run streamlit_app.py`, with what the first page needs loaded before it listens
+CMD ["python", "scripts/serve.py", "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true"]
