@@ -89,6 +89,9 @@ PERCENT = "a number from 0 to 100"
 VARIABLES = [
     Variable("QUALIA_DATA_DIR", "./data", "a folder path", _path,
              "All mutable state: document library, result cache, outputs, breaker stats."),
+    Variable("QUALIA_DATABASE_URL", "", "empty (an SQLite file in the data dir), or a PostgreSQL URL such as "
+             "postgresql+psycopg://user:password@host/qualia", _text,
+             "Where the study database lives (documents, turns, speakers, participants)."),
     Variable("QUALIA_PLUGINS_DIR", "", "a folder path (empty: the repository's plugins/)", _text,
              "Where plugin folders are discovered."),
     Variable("QUALIA_MAX_DOCUMENT_MB", "50", "a whole number of megabytes from 1 to 10000", _integer(1, 10000),

@@ -15,5 +15,15 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The study store's tests start a real PostgreSQL 15 server of their own (tests/postgres.py).
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's PostgreSQL 15 for the store's tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+  else
+    echo "Note: PostgreSQL 15 is missing, so the store's PostgreSQL tests will be skipped (sudo apt-get install postgresql-15)."
+  fi
+fi
+
 ensure_venv test requirements-dev.txt requirements.txt requirements-dev.txt pyproject.toml
 exec .venv/bin/python -m pytest "$@"

@@ -58,3 +58,28 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     d = tmp_path / "data"
     monkeypatch.setenv("QUALIA_DATA_DIR", str(d))
     return d
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL 15 server started for this test run (see tests/postgres.py); skipped, saying why, where
+    Debian's binaries are absent."""
+    from tests import postgres
+
+    if not postgres.available():
+        pytest.skip(postgres.MISSING)
+    server = postgres.PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each store test runs on the embedded SQLite file and on a real PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qualia.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)

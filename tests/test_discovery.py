@@ -15,7 +15,7 @@ from qualia_core import Document, QualiaCore, Utterance
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["numpy", "pandas", "plotly", "wordcloud", "PIL", "matplotlib", "textblob", "nltk", "scipy", "simplemma",
-         "docx", "lxml", "sklearn"]
+         "docx", "lxml", "sklearn", "sqlalchemy", "alembic"]
 
 GOOD = '''
 from qualia_core import BaseAnalyzerPlugin, PluginMetadata, PluginType

@@ -1,0 +1,1 @@
+"""Alembic migrations of the study database (run by qualia_core.store.Store.upgrade)."""
