@@ -60,7 +60,7 @@ class QualiaCore:
         self._plans: dict[str, _Plan] = {}
         self._discover_lock = threading.Lock()
         self.guard = guard
-        self.library = DocumentLibrary(self.data_dir / "library", self._parse_stored)
+        self.library = DocumentLibrary(self.data_dir, self._parse_stored, config.get("QUALIA_DATABASE_URL") or None)
         self._library_views = None
 
     @property
@@ -187,7 +187,7 @@ class QualiaCore:
             if self._guard is None:
                 result = call()
             else:
-                info = RunInfo(meta.id, meta.version, config, document.id, len(document.content),
+                info = RunInfo(meta.id, meta.version, config, document.id, len(document.content or document.speech),
                                len(document.utterances), document.metadata.get("format"))
                 result = self._guard.call(meta.id, plugin, call, info)
         except QualiaError:

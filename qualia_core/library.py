@@ -1,10 +1,12 @@
-"""The document library: transcripts stored under the data dir, shared by the app and notebooks.
+"""The document library: a study's transcripts in the study database, shared by the app and notebooks.
 
-Each document is a folder `library/<id>/` holding the original file as uploaded and `entry.json`
-(display name, format, counts, date added, speaker names). Writes are atomic: a document folder
-is assembled under a temporary name and renamed into place; entry updates replace the file whole.
-Speaker renames (pseudonyms) are applied whenever a document is read, so every analysis, chart
-and export sees them; the original file is never modified.
+Each document's metadata, turns and speakers are rows of the store (qualia_core.store); the original file is
+kept as uploaded, content-addressed under the data dir (`files/<sha256><ext>`). A document is parsed once,
+when it is added: reading it builds the turns from the database. Speaker renames (pseudonyms) are applied
+whenever a document is read, so every analysis, chart and export sees them; the original file and turns are
+never modified. The store opens on first use (SQLAlchemy stays out of `import qualia_core`); a library of the
+earlier layout (`library/<id>/entry.json`) is moved in then, and a restored database file is seen without a
+restart.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import json
 import logging
 import os
 import re
-import shutil
-import tempfile
 import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -23,14 +23,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from .atomic import atomic_write_json
-from .document import Document, combine_documents
+from .atomic import atomic_write_bytes
+from .document import Document, Utterance, combine_documents
 from .errors import LibraryError
-from .text import count_words
+from .text import count_words, detect_language
 
 log = logging.getLogger(__name__)
 
-ENTRY = "entry.json"
+FILES = "files"
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass
@@ -47,6 +48,7 @@ class LibraryEntry:
     words: int
     added_at: str
     speaker_map: dict[str, str] = field(default_factory=dict)
+    language: str | None = None
 
     @property
     def shown_speakers(self) -> list[str]:
@@ -67,161 +69,267 @@ def pseudonyms(speakers: list[str], prefix: str = "P") -> dict[str, str]:
     return {s: f"{prefix}{i:0{width}d}" for i, s in enumerate(speakers, 1)}
 
 
+def _check_id(doc_id: str) -> str:
+    if not ID_RE.fullmatch(doc_id or ""):
+        raise LibraryError(f"'{doc_id}' is not a library document id")
+    return doc_id
+
+
 class DocumentLibrary:
-    def __init__(self, root: Path, parse: Callable[[bytes, str, str], Document]):
-        """`parse(data, name, doc_id)` turns stored bytes into a Document (the core's format loaders)."""
-        self.root = Path(root)
+    def __init__(self, data_dir: Path, parse: Callable[[bytes, str, str], Document], database_url: str | None = None):
+        """`parse(data, name, doc_id)` turns uploaded bytes into a Document (the core's format loaders);
+        `database_url` defaults to the SQLite file in the data dir."""
+        from .store import default_url  # the package is light; SQLAlchemy loads when the store opens
+
+        self.data_dir = Path(data_dir)
+        self.files = self.data_dir / FILES
+        self.database_url = database_url or default_url(self.data_dir)
         self._parse = parse
         self._lock = threading.RLock()
-        self._parsed: dict[str, tuple[tuple, Document]] = {}
+        self._store = None
+        self._stamp: tuple | None = None
+        self._docs: dict[str, tuple[tuple, Document]] = {}
         self._combined: tuple[tuple, Document] | None = None
 
+    # -- the store --
+    def _file_stamp(self) -> tuple | None:
+        """Which SQLite file the store has open (None for PostgreSQL): a restore replaces it."""
+        if not self.database_url.startswith("sqlite:///"):
+            return None
+        try:
+            st = os.stat(self.database_url[len("sqlite:///"):])
+        except FileNotFoundError:
+            return ("missing",)
+        return (st.st_dev, st.st_ino)
+
+    @property
+    def store(self):
+        """The study database, opened (and migrated, and the earlier library moved in) on first use."""
+        with self._lock:
+            stamp = self._file_stamp()
+            if self._store is not None and stamp != self._stamp:
+                log.info("library: the database file was replaced (a restore?); reopening it")
+                self._store.close()
+                self._store = None
+                self._docs.clear()
+            if self._store is None:
+                from .store import Store
+                from .store.legacy import import_legacy_library
+
+                self._store = Store.open(self.database_url)
+                self._stamp = self._file_stamp()
+                import_legacy_library(self, self.data_dir / "library")
+            return self._store
+
     # -- reading --
-    def _entry_path(self, doc_id: str) -> Path:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", doc_id or ""):
-            raise LibraryError(f"'{doc_id}' is not a library document id")
-        return self.root / doc_id / ENTRY
+    def list(self) -> list[LibraryEntry]:
+        """Every document, oldest first."""
+        from sqlalchemy import select
+
+        from .store.models import Document as Row, Speaker
+
+        with self.store.session() as s:
+            rows = s.scalars(select(Row).order_by(Row.added_at, Row.id)).all()
+            speakers: dict[str, list[Speaker]] = {}
+            for sp in s.scalars(select(Speaker).order_by(Speaker.document_id, Speaker.position)):
+                speakers.setdefault(sp.document_id, []).append(sp)
+            return [_entry(row, speakers.get(row.id, [])) for row in rows]
 
     def entry(self, doc_id: str) -> LibraryEntry:
-        path = self._entry_path(doc_id)
-        try:
-            return LibraryEntry(**json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
-                               "Reload the list to see what is there.") from None
+        from sqlalchemy import select
 
-    def list(self) -> list[LibraryEntry]:
-        """Every document, oldest first. An unreadable entry is logged and skipped, never fatal."""
-        entries = []
-        if not self.root.is_dir():
-            return entries
-        for folder in self.root.iterdir():
-            if folder.name.startswith(".") or not (folder / ENTRY).is_file():
-                continue
-            try:
-                entries.append(self.entry(folder.name))
-            except (ValueError, TypeError, LibraryError) as exc:
-                log.warning("library entry %s unreadable: %s", folder.name, type(exc).__name__)
-        return sorted(entries, key=lambda e: (e.added_at, e.id))
+        from .store.models import Document as Row, Speaker
+
+        _check_id(doc_id)
+        with self.store.session() as s:
+            row = s.get(Row, doc_id)
+            if row is None:
+                raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
+                                   "Reload the list to see what is there.")
+            return _entry(row, s.scalars(select(Speaker).where(Speaker.document_id == doc_id)
+                                         .order_by(Speaker.position)).all())
 
     def version(self, entries: list[LibraryEntry] | None = None) -> str:
         """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
-        changes when a document is added, deleted, renamed as a file, restored, or its speakers renamed."""
+        changes when a document is added, deleted, restored, or its speakers renamed."""
         entries = self.list() if entries is None else entries
         state = [[e.id, e.sha256, sorted(e.speaker_map.items())] for e in entries]
         return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()
 
-    def _original(self, doc_id: str, entry: LibraryEntry) -> Path:
-        return self.root / doc_id / ("original" + Path(entry.source).suffix.lower())
-
     def get(self, doc_id: str) -> Document:
-        """The document with its speaker names applied. Parsed once, re-read when the files change
-        (a restore from backup is seen without a restart)."""
-        entry_path = self._entry_path(doc_id)
-        entry = self.entry(doc_id)
-        original = self._original(doc_id, entry)
-        try:
-            stamps = tuple((s.st_ino, s.st_mtime_ns, s.st_size) for s in (entry_path.stat(), original.stat()))
-        except FileNotFoundError:
-            raise LibraryError(f"Document '{doc_id}' is incomplete in the library (its file is missing); "
-                               "delete it and upload it again.") from None
-        cached = self._parsed.get(doc_id)
-        if cached and cached[0] == stamps:
-            return cached[1]
-        doc = self._parse(original.read_bytes(), entry.source, doc_id)
-        doc.metadata.update(name=entry.name, added_at=entry.added_at)
-        if entry.speaker_map:
-            doc = doc.rename_speakers(entry.speaker_map)
-        self._parsed[doc_id] = (stamps, doc)
+        """The document with its speaker names applied, built from its turns in the store (kept in memory
+        until the document changes: a rename, speaker names, or another database after a restore)."""
+        from sqlalchemy import select
+
+        from .store.models import Document as Row, Speaker, Turn
+
+        _check_id(doc_id)
+        store = self.store
+        with store.session() as s:
+            row = s.get(Row, doc_id)
+            if row is None:
+                raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
+                                   "Reload the list to see what is there.")
+            key = (self._stamp, row.sha256, row.revision, row.name)
+            cached = self._docs.get(doc_id)
+            if cached and cached[0] == key:
+                return cached[1]
+            names = {sp.original: sp.shown for sp in s.scalars(select(Speaker).where(Speaker.document_id == doc_id))
+                     if sp.shown}
+            turns = s.execute(select(Turn.speaker, Turn.start, Turn.end, Turn.text)
+                              .where(Turn.document_id == doc_id).order_by(Turn.idx)).all()
+            metadata = {"source": row.source, "format": row.format, "encoding": row.encoding, "name": row.name,
+                        "added_at": _iso(row.added_at), "language": row.language}
+        utterances = [Utterance(names.get(sp, sp) if sp else sp, text, start, end) for sp, start, end, text in turns]
+        if names:
+            metadata["speaker_map"] = dict(names)
+        doc = Document(doc_id, "", utterances, metadata)
+        self._docs[doc_id] = (key, doc)
         return doc
+
+    def original(self, doc_id: str) -> Path:
+        """The file as it was uploaded."""
+        entry = self.entry(doc_id)
+        return self.files / (entry.sha256 + Path(entry.source).suffix.lower())
 
     def combined(self, doc_ids: list[str] | None = None) -> Document:
         """All documents (or the given ones) as one, for library-wide word, sentiment and speaker views."""
         ids = doc_ids if doc_ids is not None else [e.id for e in self.list()]
         docs = [self.get(i) for i in ids]
-        key = tuple(map(id, docs))  # get() returns the same objects while the files are unchanged
+        key = tuple(map(id, docs))  # get() returns the same objects while the documents are unchanged
         cached = self._combined
         if cached is None or cached[0] != key:
             cached = self._combined = (key, combine_documents(docs, doc_id=f"library-{len(ids)}"))
         return cached[1]
 
     # -- writing --
-    def add(self, name: str, data: bytes) -> tuple[LibraryEntry, bool]:
-        """Store an uploaded file. Returns (entry, added); the same bytes uploaded again return the
-        existing entry with added=False. Raises DocumentError (naming the file) when it cannot be read."""
+    def add(self, name: str, data: bytes, *, added_at: datetime | None = None, speaker_map: dict[str, str] | None = None,
+            display_name: str | None = None, doc_id: str | None = None) -> tuple[LibraryEntry, bool]:
+        """Store an uploaded file. Returns (entry, added); the same bytes uploaded again (by anyone, at the same
+        moment too) return the existing entry with added=False. Raises DocumentError (naming the file) when it
+        cannot be read, before anything is written. The keyword arguments keep what a document had when it
+        moves in from elsewhere (the earlier library layout)."""
+        from sqlalchemy import insert, select
+        from sqlalchemy.exc import IntegrityError
+
+        from .store.models import Document as Row, Speaker, Turn
+
         digest = hashlib.sha256(data).hexdigest()
-        with self._lock:
-            for existing in self.list():
-                if existing.sha256 == digest:
-                    return existing, False
-            doc_id = f"{slugify(name)}-{digest[:8]}"
-            doc = self._parse(data, name, doc_id)  # raises DocumentError before anything is written
-            entry = LibraryEntry(
-                id=doc_id, name=Path(name).stem or name, source=Path(name).name, format=doc.metadata.get("format", "txt"),
-                encoding=doc.metadata.get("encoding"), size_bytes=len(data), sha256=digest,
-                speakers=doc.speakers, utterances=len(doc.utterances),
-                words=sum(count_words(u.text) for u in doc.utterances),
-                added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            )
-            self.root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".adding-", dir=self.root))
-            try:
-                (staging / ("original" + Path(name).suffix.lower())).write_bytes(data)
-                atomic_write_json(staging / ENTRY, entry.to_dict())
-                os.replace(staging, self.root / doc_id)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-        log.info("library: added %s (%s, %d utterances)", doc_id, entry.format, entry.utterances)
-        return entry, True
+        store = self.store
+        with store.session() as s:
+            existing = s.scalar(select(Row.id).where(Row.sha256 == digest))
+        if existing is not None:
+            return self.entry(existing), False
+        doc_id = _check_id(doc_id) if doc_id else f"{slugify(name)}-{digest[:8]}"
+        doc = self._parse(data, name, doc_id)  # raises DocumentError before anything is written
+        suffix = Path(name).suffix.lower()
+        path = self.files / (digest + suffix)
+        if not path.exists():
+            atomic_write_bytes(path, data)
+        speakers = doc.speakers
+        texts = [u.text for u in doc.utterances]
+        row = Row(id=doc_id, name=(display_name or Path(name).stem or name)[:200], source=Path(name).name[:255],
+                  format=doc.metadata.get("format", "txt"), encoding=doc.metadata.get("encoding"),
+                  language=detect_language("\n".join(texts[:400])), size_bytes=len(data), sha256=digest,
+                  turn_count=len(texts), word_count=sum(map(count_words, texts)),
+                  added_at=added_at or datetime.now(timezone.utc).replace(microsecond=0), revision=0)
+        try:
+            with store.session() as s:
+                s.add(row)
+                s.flush()
+                if texts:
+                    s.execute(insert(Turn), [{"document_id": doc_id, "idx": i, "speaker": u.speaker, "start": u.start,
+                                              "end": u.end, "text": u.text} for i, u in enumerate(doc.utterances)])
+                s.add_all(Speaker(document_id=doc_id, original=sp, position=i,
+                                  shown=(speaker_map or {}).get(sp) or None) for i, sp in enumerate(speakers))
+        except IntegrityError:
+            with store.session() as s:
+                existing = s.scalar(select(Row.id).where(Row.sha256 == digest))
+            if existing is None:
+                raise LibraryError(f"Could not store {Path(name).name}: another document has the id {doc_id}. "
+                                   "Rename the file and upload it again.") from None
+            return self.entry(existing), False
+        log.info("library: added %s (%s, %d utterances)", doc_id, row.format, row.turn_count)
+        return self.entry(doc_id), True
 
     def add_text(self, name: str, text: str) -> tuple[LibraryEntry, bool]:
         """Store pasted text as a .txt document."""
         filename = name if name.lower().endswith(".txt") else f"{name}.txt"
         return self.add(filename, text.encode("utf-8"))
 
-    def _update(self, doc_id: str, **changes: Any) -> LibraryEntry:
-        with self._lock:
-            entry = self.entry(doc_id)
-            for key, value in changes.items():
-                setattr(entry, key, value)
-            atomic_write_json(self._entry_path(doc_id), entry.to_dict())
-            return entry
+    def _change(self, doc_id: str, change: Callable[[Any, Any], None]) -> LibraryEntry:
+        from .store.models import Document as Row
+
+        _check_id(doc_id)
+        with self._lock, self.store.session() as s:
+            row = s.get(Row, doc_id, with_for_update=True)
+            if row is None:
+                raise LibraryError(f"No document '{doc_id}' in the library.")
+            change(s, row)
+            row.revision = (row.revision or 0) + 1
+        return self.entry(doc_id)
 
     def rename(self, doc_id: str, new_name: str) -> LibraryEntry:
         new_name = (new_name or "").strip()
         if not new_name:
             raise LibraryError("A document name cannot be empty.")
-        return self._update(doc_id, name=new_name[:200])
+        return self._change(doc_id, lambda s, row: setattr(row, "name", new_name[:200]))
 
     def set_speaker_names(self, doc_id: str, mapping: dict[str, str]) -> LibraryEntry:
         """Show speakers under other names (e.g. pseudonyms). Keys are the names in the original file;
         a name mapped to itself or to '' is restored. Two speakers may not share one new name."""
-        entry = self.entry(doc_id)
-        unknown = [s for s in mapping if s not in entry.speakers]
-        if unknown:
-            raise LibraryError(f"Document '{entry.name}' has no speaker(s) {', '.join(map(repr, unknown))}; "
-                               f"its speakers are {', '.join(map(repr, entry.speakers))}.")
-        merged = {**entry.speaker_map, **{k: v.strip() for k, v in mapping.items()}}
-        merged = {k: v for k, v in merged.items() if v and v != k}
-        shown = [merged.get(s, s) for s in entry.speakers]
-        clashes = sorted({n for n in shown if shown.count(n) > 1})
-        if clashes:
-            raise LibraryError(f"Two speakers would both be called {', '.join(map(repr, clashes))}; "
-                               "give each speaker a different name.")
-        return self._update(doc_id, speaker_map=merged)
+        from sqlalchemy import select
+
+        from .store.models import Speaker
+
+        def change(s, row) -> None:
+            speakers = s.scalars(select(Speaker).where(Speaker.document_id == doc_id)
+                                 .order_by(Speaker.position)).all()
+            by_name = {sp.original: sp for sp in speakers}
+            unknown = [name for name in mapping if name not in by_name]
+            if unknown:
+                raise LibraryError(f"Document '{row.name}' has no speaker(s) {', '.join(map(repr, unknown))}; "
+                                   f"its speakers are {', '.join(repr(sp.original) for sp in speakers)}.")
+            merged = {sp.original: sp.shown for sp in speakers if sp.shown}
+            merged.update({k: v.strip() for k, v in mapping.items()})
+            merged = {k: v for k, v in merged.items() if v and v != k}
+            shown = [merged.get(sp.original, sp.original) for sp in speakers]
+            clashes = sorted({n for n in shown if shown.count(n) > 1})
+            if clashes:
+                raise LibraryError(f"Two speakers would both be called {', '.join(map(repr, clashes))}; "
+                                   "give each speaker a different name.")
+            for sp in speakers:
+                sp.shown = merged.get(sp.original)
+
+        return self._change(doc_id, change)
 
     def pseudonymise(self, doc_id: str, prefix: str = "P") -> LibraryEntry:
         entry = self.entry(doc_id)
         return self.set_speaker_names(doc_id, pseudonyms(entry.speakers, prefix))
 
     def delete(self, doc_id: str) -> None:
-        path = self._entry_path(doc_id).parent
-        with self._lock:
-            if not path.is_dir():
+        from .store.models import Document as Row
+
+        _check_id(doc_id)
+        with self._lock, self.store.session() as s:
+            row = s.get(Row, doc_id)
+            if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library.")
-            trash = Path(tempfile.mkdtemp(prefix=f".deleting-{doc_id}-", dir=self.root))
-            os.replace(path, trash)  # gone from the list at once; the files go after
-            shutil.rmtree(trash, ignore_errors=True)
-            self._parsed.pop(doc_id, None)
+            path = self.files / (row.sha256 + Path(row.source).suffix.lower())
+            s.delete(row)
+        path.unlink(missing_ok=True)  # its bytes are no other document's: sha256 is unique
+        self._docs.pop(doc_id, None)
         log.info("library: deleted %s", doc_id)
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:  # SQLite gives naive datetimes back; they were stored in UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat(timespec="seconds")
+
+
+def _entry(row, speakers) -> LibraryEntry:
+    return LibraryEntry(id=row.id, name=row.name, source=row.source, format=row.format, encoding=row.encoding,
+                        size_bytes=row.size_bytes, sha256=row.sha256, speakers=[sp.original for sp in speakers],
+                        utterances=row.turn_count, words=row.word_count, added_at=_iso(row.added_at),
+                        speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language)

@@ -49,7 +49,7 @@ def test_a_bad_file_is_refused_naming_it_and_nothing_is_stored(core):
     with pytest.raises(DocumentError, match="empty.txt"):
         core.library.add("empty.txt", b"")
     assert core.library.list() == []
-    assert not [p for p in core.library.root.glob(".*")]
+    assert not core.library.files.exists() or not any(core.library.files.iterdir())
 
 
 def test_the_same_file_uploaded_twice_is_stored_once(core):
@@ -118,9 +118,19 @@ def test_concurrent_sessions_adding_files_do_not_corrupt_the_library(core):
     assert len(core.library.list()) == 12
 
 
-def test_a_replaced_file_is_seen_without_a_restart(core):
+def test_a_restored_database_is_seen_without_a_restart(core, tmp_path):
+    """A restore swaps in another data dir (its database with its own WAL): the running library reads it at once."""
     entry, _ = core.library.add("a.txt", MEETING.encode())
     assert len(core.library.get(entry.id).utterances) == 3
-    original = next((core.library.root / entry.id).glob("original*"))
-    original.write_bytes((MEETING + "Bruno Costa: one more thing\n").encode())
-    assert len(core.library.get(entry.id).utterances) == 4
+    other = QualiaCore(data_dir=tmp_path / "other", entry_points=False)
+    other.library.add("b.txt", (MEETING + "Bruno Costa: one more thing\n").encode())
+    other.library.store.close()
+    core.data_dir.rename(tmp_path / "before-restore")
+    (tmp_path / "other").rename(core.data_dir)
+    assert [len(core.library.get(e.id).utterances) for e in core.library.list()] == [4]
+
+
+def test_a_document_is_read_from_the_store_without_parsing_its_file_again(core):
+    entry, _ = core.library.add("a.txt", MEETING.encode())
+    core.library.original(entry.id).unlink()  # the turns are in the database
+    assert [u.speaker for u in core.library.get(entry.id).utterances] == ["Ana Silva", "Bruno Costa", "Ana Silva"]

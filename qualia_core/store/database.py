@@ -28,18 +28,12 @@ from ..errors import SettingsError
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DATABASE_FILE = "qualia.db"
 _PG_LOCK_KEY = 0x5175616C6961  # "Qualia": the advisory lock that serialises migrations on PostgreSQL
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
     fcntl = None
-
-
-def default_url(data_dir: str | Path) -> str:
-    """The embedded database: an SQLite file in the data dir."""
-    return f"sqlite:///{Path(data_dir).resolve() / DATABASE_FILE}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -137,4 +131,4 @@ class Store:
 
 _THREAD_LOCK = threading.Lock()
 
-__all__ = ["Store", "default_url", "DATABASE_FILE", "MIGRATIONS"]
+__all__ = ["Store", "MIGRATIONS"]

@@ -40,6 +40,8 @@ class Document(Base):
     turn_count: Mapped[int] = mapped_column(Integer)
     word_count: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # bumped by every change a reader must see (a rename, speaker names): processes compare it to their copy
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Turn(Base):

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("turn_count", sa.Integer(), nullable=False),
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_documents")),
         sa.UniqueConstraint("sha256", name=op.f("uq_documents_sha256")),
     )
