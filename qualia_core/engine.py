@@ -224,6 +224,12 @@ class QualiaCore:
                 self._library_views = LibraryViews(self)
             return self._library_views
 
+    def search(self, query: str, documents=None, speakers=None, limit: int = 100):
+        """Every turn of the library holding what `query` asks for (see qualia_core.search)."""
+        from .search import search
+
+        return search(self.library, query, documents=documents, speakers=speakers, limit=limit)
+
     def requirements(self, plugin_id: str) -> list[str]:
         """The plugins that run for `plugin_id`, dependencies first, ending with it (DependencyError if impossible)."""
         return list(self._plan(plugin_id).order)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -46,9 +46,12 @@ class Document(Base):
 
 class Turn(Base):
     __tablename__ = "turns"
+    __table_args__ = (UniqueConstraint("document_id", "idx"),)
 
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # a stable integer key (SQLite's rowid alias, which VACUUM keeps): the full-text index refers to it
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    idx: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(200))  # the label in the file
     start: Mapped[float | None] = mapped_column(Float)
     end: Mapped[float | None] = mapped_column(Float)
@@ -73,4 +76,10 @@ class Speaker(Base):
                                                        index=True)
 
 
-__all__ = ["Base", "Document", "Turn", "Participant", "Speaker"]
+def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
+    """False for the search index the migrations build beside the tables (FTS5 tables on SQLite, a GIN index
+    on PostgreSQL): Alembic's comparison leaves them alone (`include_name`)."""
+    return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
+
+
+__all__ = ["Base", "Document", "Turn", "Participant", "Speaker", "outside_the_models"]

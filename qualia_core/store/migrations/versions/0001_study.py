@@ -43,6 +43,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "turns",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("document_id", sa.String(64), nullable=False),
         sa.Column("idx", sa.Integer(), nullable=False),
         sa.Column("speaker", sa.String(200), nullable=True),
@@ -51,7 +52,8 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], name=op.f("fk_turns_document_id_documents"),
                                 ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("document_id", "idx", name=op.f("pk_turns")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_turns")),
+        sa.UniqueConstraint("document_id", "idx", name=op.f("uq_turns_document_id")),
     )
     op.create_table(
         "speakers",

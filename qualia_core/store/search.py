@@ -1,0 +1,86 @@
+"""Library-wide search in the database's own full-text index (migration 0002): SQLite's FTS5, PostgreSQL's
+text search with unaccent. The query's terms come from qualia_core.search_terms; they reach SQL only as bound
+parameters (an FTS5 or tsquery expression built of quoted, folded words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlalchemy import text
+
+from ..search_terms import Term
+
+
+@dataclass(frozen=True)
+class Row:
+    document_id: str
+    document_name: str
+    turn: int
+    speaker: str | None  # as shown: the rename or pseudonym where one is set
+    start: float | None
+    text: str
+
+
+def _fts5(terms: Sequence[Term]) -> str:
+    parts = []
+    for term in terms:
+        phrase = '"' + " ".join(term.words).replace('"', " ") + '"'
+        parts.append(phrase + ("*" if term.prefix else ""))
+    return " AND ".join(parts)
+
+
+def _tsquery(terms: Sequence[Term]) -> str:
+    parts = []
+    for term in terms:
+        lexemes = [piece for word in term.words for piece in word.split("'") if piece]
+        if not lexemes:
+            continue
+        quoted = ["'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes]
+        if term.prefix:
+            quoted[-1] += ":*"
+        parts.append("(" + " <-> ".join(quoted) + ")")
+    return " & ".join(parts)
+
+
+def _filters(documents: Iterable[str] | None, speakers: Iterable[str] | None, params: dict) -> str:
+    sql = ""
+    if documents is not None:
+        ids = list(documents)
+        params.update({f"d{i}": d for i, d in enumerate(ids)})
+        sql += " AND t.document_id IN (" + (", ".join(f":d{i}" for i in range(len(ids))) or "NULL") + ")"
+    if speakers is not None:
+        names = list(speakers)
+        params.update({f"s{i}": s for i, s in enumerate(names)})
+        sql += " AND COALESCE(s.shown, t.speaker) IN (" + (", ".join(f":s{i}" for i in range(len(names))) or "NULL") + ")"
+    return sql
+
+
+def search_turns(store, terms: Sequence[Term], *, documents: Iterable[str] | None = None,
+                 speakers: Iterable[str] | None = None, limit: int = 100) -> tuple[list[Row], int]:
+    """(the first `limit` turns holding every term, in library order then turn order; how many there are)."""
+    params: dict = {"limit": int(limit)}
+    if store.is_sqlite:
+        params["q"] = _fts5(terms)
+        source = "turns_fts f JOIN turns t ON t.id = f.rowid"
+        match = "turns_fts MATCH :q"
+    else:
+        params["q"] = _tsquery(terms)
+        source = "turns t"
+        match = "to_tsvector('simple', qualia_unaccent(t.text)) @@ to_tsquery('simple', :q)"
+    if not params["q"]:
+        return [], 0
+    where = match + _filters(documents, speakers, params)
+    joins = (f"{source} JOIN documents d ON d.id = t.document_id "
+             "LEFT JOIN speakers s ON s.document_id = t.document_id AND s.original = t.speaker")
+    select = (f"SELECT t.document_id, d.name, t.idx, COALESCE(s.shown, t.speaker), t.start, t.text FROM {joins} "
+              f"WHERE {where} ORDER BY d.added_at, d.id, t.idx LIMIT :limit")
+    count = f"SELECT count(*) FROM {joins} WHERE {where}"
+    with store.engine.connect() as connection:
+        rows = [Row(*r) for r in connection.execute(text(select), params)]
+        total = connection.execute(text(count), params).scalar_one() if len(rows) >= limit else len(rows)
+    return rows, total
+
+
+__all__ = ["Row", "search_turns"]
