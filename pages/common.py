@@ -51,6 +51,14 @@ def get_core() -> QualiaCore:
     return core
 
 
+def clock(seconds: float | None) -> str:
+    """hh:mm:ss of a time in the meeting ("" when unknown)."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
 def library_entries() -> list[LibraryEntry]:
     return get_core().library.list()
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import (ALL_DOCUMENTS, empty_library_hint, get_core, get_document, library_corpus, library_entries,
+from pages.common import (ALL_DOCUMENTS, clock, empty_library_hint, get_core, get_document, library_corpus, library_entries,
                           run_plugin)
 from pages.results import render_result, show_figure
 
@@ -26,13 +26,6 @@ def show(plugin_id, config=None, deps=None, key=""):
     if error:
         st.error(error, icon=":material/error:")
     return result
-
-
-def clock(seconds):
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 CORPUS_PLUGINS = ["speaker_stats", "word_frequency", "sentiment_analyzer"]

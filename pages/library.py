@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import get_core, library_entries
+from pages.common import clock, get_core, library_entries
 from qualia_core import QualiaError
 
 core = get_core()
@@ -20,19 +20,22 @@ files = st.file_uploader(
     help="Teams .vtt or .docx exports, .srt subtitles, or text with `Speaker: text` lines.")
 st.caption(f"Up to {limit} MB per file (set `server.maxUploadSize` in .streamlit/config.toml to change it).")
 if files:
-    messages = []
-    for f in files:
-        try:
-            entry, added = library.add(f.name, f.getvalue())
-        except QualiaError as exc:
-            messages.append(("error", str(exc)))
-        else:
-            messages.append(("success", f"Added **{entry.name}**: {entry.utterances} turns, "
-                                        f"{len(entry.speakers)} speakers.") if added
-                            else ("info", f"**{f.name}** is already in the library as **{entry.name}**."))
-    st.session_state["library_messages"] = messages
+    bar = st.progress(0.0, text="Reading the files…")
+    report = library.add_many(((f.name, f.getvalue()) for f in files),
+                              progress=lambda done, name: bar.progress(done / len(files), text=f"{done}/{len(files)}"))
+    st.session_state["library_report"] = report
     st.session_state["library_upload_round"] = st.session_state.get("library_upload_round", 0) + 1
     st.rerun()
+
+if report := st.session_state.pop("library_report", None):  # one summary for any number of files
+    (st.success if not report.refused else st.warning)(report.summary())
+    if report.refused:
+        st.dataframe(pd.DataFrame(report.refused, columns=["file", "why it was refused"]), hide_index=True,
+                     key="library_refused")
+    if report.existing:
+        with st.expander(f"Already in the library ({len(report.existing)})"):
+            st.dataframe(pd.DataFrame([(name, e.name) for name, e in report.existing],
+                                      columns=["file", "in the library as"]), hide_index=True, key="library_existing")
 
 with st.expander("…or paste text"):
     with st.form("library_paste", clear_on_submit=True):
@@ -51,10 +54,30 @@ for level, text in st.session_state.pop("library_messages", []):
 
 # ---------------------------------------------------------------- list
 entries = library_entries()
+names_of = {e.id: e.name for e in entries}
 if not entries:
     st.info("No transcripts yet. Upload one above to begin; it stays here for every session and after restarts.",
             icon=":material/upload_file:")
     st.stop()
+
+with st.expander("Search the whole library", expanded=bool(st.session_state.get("library_search"))):
+    st.caption('Case and accents never matter. "Quotes" find a phrase, * a word\'s start (design* finds designers).')
+    c1, c2, c3 = st.columns([3, 2, 2])
+    query = c1.text_input("Words to find", key="library_search", placeholder='e.g. "remote control" budget*')
+    in_docs = c2.multiselect("In the documents", [e.id for e in entries], format_func=lambda i: names_of[i],
+                             key="library_search_docs", placeholder="all documents")
+    in_speakers = c3.multiselect("Said by", sorted({s for e in entries for s in e.shown_speakers}),
+                                 key="library_search_speakers", placeholder="anyone")
+    if query.strip():
+        result = core.search(query, documents=in_docs or None, speakers=in_speakers or None, limit=500)
+        st.caption(f"{result.total} turn{'s' if result.total != 1 else ''} found"
+                   + (f"; the first {len(result.hits)} are listed" if result.truncated else ""))
+        if result.hits:
+            st.dataframe(pd.DataFrame([{"document": h.document_name, "speaker": h.speaker or "", "time": clock(h.start),
+                                        "turn": h.turn, "found": ", ".join(dict.fromkeys(h.matches)), "text": h.text}
+                                       for h in result.hits]),
+                         hide_index=True, key="library_search_hits",
+                         column_config={"text": st.column_config.TextColumn(width="large")})
 
 st.subheader(f"{len(entries)} document{'s' if len(entries) != 1 else ''}")
 st.dataframe(pd.DataFrame([{
@@ -66,15 +89,31 @@ by_id = {e.id: e for e in entries}
 doc_id = st.selectbox("Document", list(by_id), format_func=lambda i: by_id[i].name, key="library_selected")
 entry = by_id[doc_id]
 
-preview, names, manage = st.tabs(["Preview", "Speakers", "Rename or delete"])
+transcript, names, manage = st.tabs(["Transcript", "Speakers", "Rename or delete"])
+PAGE = 50
 
-with preview:
+with transcript:
     doc = library.get(doc_id)
-    turns = pd.DataFrame([{"#": i, "time": None if u.start is None else f"{int(u.start // 3600):02d}:"
-                           f"{int(u.start % 3600 // 60):02d}:{int(u.start % 60):02d}",
-                           "speaker": u.speaker or "", "text": u.text} for i, u in enumerate(doc.utterances)])
-    st.caption(f"{entry.source} · {entry.format} · {entry.encoding} · {entry.size_bytes:,} bytes")
-    st.dataframe(turns, hide_index=True, key="library_preview",
+    st.caption(f"{entry.source} · {entry.format} · {entry.encoding} · {entry.size_bytes:,} bytes · "
+               f"{entry.utterances} turns · {entry.words:,} words")
+    c1, c2 = st.columns([3, 1])
+    mark = c1.text_input("Mark the turns holding", key=f"library_mark_{doc_id}", placeholder="a word, a \"phrase\", design*")
+    marked = {}
+    if mark.strip():
+        found = core.search(mark, documents=[doc_id], limit=len(doc.utterances) or 1)
+        marked = {h.turn: ", ".join(dict.fromkeys(h.matches)) for h in found.hits}
+        st.caption(f"{len(marked)} turn{'s' if len(marked) != 1 else ''} marked")
+    pages = max(1, -(-len(doc.utterances) // PAGE))
+    first_hit_page = min(marked) // PAGE + 1 if marked else 1
+    page = c2.number_input(f"Page (of {pages})", 1, pages, first_hit_page, key=f"library_page_{doc_id}_{mark}")
+    rows = range((page - 1) * PAGE, min(page * PAGE, len(doc.utterances)))
+    table = pd.DataFrame([{"#": i, "time": clock(doc.utterances[i].start), "speaker": doc.utterances[i].speaker or "",
+                           "found": marked.get(i, ""), "text": doc.utterances[i].text} for i in rows])
+    if not marked:
+        table = table.drop(columns="found")
+    shown = table.style.apply(lambda row: ["background-color: #fff3b0" if row["#"] in marked else ""] * len(row),
+                              axis=1) if marked else table
+    st.dataframe(shown, hide_index=True, key=f"library_transcript_{doc_id}",
                  column_config={"text": st.column_config.TextColumn(width="large")})
 
 with names:

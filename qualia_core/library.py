@@ -21,11 +21,11 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from .atomic import atomic_write_bytes
 from .document import Document, Utterance, combine_documents
-from .errors import LibraryError
+from .errors import LibraryError, QualiaError
 from .text import count_words, detect_language
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,23 @@ class LibraryEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class AddReport:
+    """What became of each file of an upload: (file name, entry) added or already there; (file name, why) refused."""
+
+    added: list[tuple[str, LibraryEntry]] = field(default_factory=list)
+    existing: list[tuple[str, LibraryEntry]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added"]
+        if self.existing:
+            parts.append(f"{len(self.existing)} already in the library")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
+        return ", ".join(parts) + "."
 
 
 def slugify(name: str) -> str:
@@ -251,6 +268,22 @@ class DocumentLibrary:
             return self.entry(existing), False
         log.info("library: added %s (%s, %d utterances)", doc_id, row.format, row.turn_count)
         return self.entry(doc_id), True
+
+    def add_many(self, files: Iterable[tuple[str, bytes]],
+                 progress: Callable[[int, str], Any] | None = None) -> "AddReport":
+        """Store several uploads: each is added, found already there, or refused with the reason naming it
+        (one bad file never stops the others). `progress(done, name)` is called after each."""
+        report = AddReport()
+        for done, (name, data) in enumerate(files, 1):
+            try:
+                entry, added = self.add(name, data)
+            except QualiaError as exc:
+                report.refused.append((name, str(exc)))
+            else:
+                (report.added if added else report.existing).append((name, entry))
+            if progress is not None:
+                progress(done, name)
+        return report
 
     def add_text(self, name: str, text: str) -> tuple[LibraryEntry, bool]:
         """Store pasted text as a .txt document."""

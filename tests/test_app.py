@@ -73,7 +73,7 @@ def test_uploading_a_vtt_adds_it_to_the_library(app, data_dir):
     at.file_uploader[0].set_value([(VTT.name, VTT.read_bytes(), "text/vtt")])
     at.run()
     assert not at.exception
-    assert any("Added" in s.value for s in at.success)
+    assert [s.value for s in at.success] == ["1 added."]
     table = at.dataframe[0].value
     assert list(table["name"]) == ["ES2012a_excerpt"]
     assert table["utterances"][0] == 8
@@ -85,8 +85,10 @@ def test_a_bad_file_is_named_and_the_good_ones_in_the_same_upload_are_kept(app):
     at.file_uploader[0].set_value([("broken.docx", b"not a zip", "application/octet-stream"),
                                    (VTT.name, VTT.read_bytes(), "text/vtt")])
     at.run()
-    assert any("broken.docx" in e.value for e in at.error)
-    assert list(at.dataframe[0].value["name"]) == ["ES2012a_excerpt"]
+    assert [w.value for w in at.warning] == ["1 added, 1 refused."]  # one summary, whatever the number of files
+    refused = at.dataframe[0].value
+    assert list(refused["file"]) == ["broken.docx"] and "broken.docx" in refused["why it was refused"][0]
+    assert list(at.dataframe[1].value["name"]) == ["ES2012a_excerpt"]
 
 
 def test_pseudonyms_replace_speaker_names_in_the_library(app, with_meeting):
