@@ -72,11 +72,14 @@ def test_restore_refuses_without_yes_when_nobody_can_confirm(env):
 def test_restore_with_yes_restores_and_reports_what_changed(env):
     before = tree(env[0])
     info = create(*env)
-    damage(env[0])
+    changed = damage(env[0])
     result = run(env, "restore", info.name, "--yes")
     assert result.returncode == 0, result.stderr
     assert tree(env[0]) == before
-    assert "1 removed, 1 modified" in result.stdout and "safety backup" in result.stdout
+    assert "1 removed, 2 modified" in result.stdout and "safety backup" in result.stdout  # a file, the database
+    assert "library documents: 1 added, 1 modified" in result.stdout
+    assert f"document added    {changed['deleted']}" in result.stdout
+    assert f"document modified {changed['renamed']}" in result.stdout
 
 
 def test_restore_of_a_damaged_archive_exits_non_zero_and_changes_nothing(env, tmp_path):
@@ -196,6 +199,6 @@ def test_on_a_terminal_restore_asks_and_only_yes_restores(env, answer, code):
             answered = True
     _, status = os.waitpid(pid, 0)
     os.close(fd)
-    assert answered and b"1 modified" in output
+    assert answered and b"2 modified" in output and b"library documents: 1 added, 1 modified" in output
     assert os.waitstatus_to_exitcode(status) == code
     assert tree(data) == (before if answer == "yes" else damaged)

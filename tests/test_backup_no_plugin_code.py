@@ -24,7 +24,7 @@ from ops.backup.settings import REPO_ROOT
 # Never needed to archive a folder: plugin code, the engine that discovers it, and heavy libraries.
 FORBIDDEN = ("qualia_plugins", "textblob", "nltk", "numpy", "pandas", "plotly", "streamlit", "wordcloud",
              "sklearn", "scipy", "psutil", "sentry_sdk", "qualia_core.engine", "qualia_core.discovery",
-             "ops.monitoring")
+             "ops.monitoring", "sqlalchemy", "alembic")
 
 
 @pytest.fixture

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import re
 import tarfile
+from pathlib import Path
 
 import pytest
 
 from ops.backup import archive, create, list_backups, restore, swap, verify
 from ops.backup.info import read_manifest
 from qualia_core import QualiaCore, __version__
-from test_backup_support import damage, env, fill_data_dir, sha, tree  # noqa: F401 - env is a fixture
+from test_backup_support import (LIVE_DATABASE_FILES, damage, env, fill_data_dir, integrity,  # noqa: F401 - env
+                                 member_bytes, sha, tree)
 
 
 @pytest.fixture(params=["rename", "entries"])
@@ -29,9 +31,11 @@ def test_restore_after_damage_gives_back_the_original_tree_byte_for_byte(env, sw
     damage(data)
     assert tree(data) != before
     restore(info.path, data, backups, plugins_dir=plugins, env_file=dotenv, confirm=True)
+    assert not [n for n in LIVE_DATABASE_FILES if (data / n).exists()]  # nothing of the previous database
     assert tree(data) == before
     assert "outputs/Réunion d'équipe/São Paulo – notas.txt" in before  # accents and spaces were covered
     assert "outputs/empty folder" in before and before["outputs/empty folder"] is None
+    assert integrity(data / "qualia.db") == ["ok"]
     assert not [p.name for p in data.parent.iterdir() if "restore" in p.name]  # no staging left beside it
     assert not [p.name for p in data.iterdir() if p.name.startswith(".restore")]
 
@@ -51,20 +55,25 @@ def test_the_running_app_sees_the_restored_library_without_a_restart(tmp_path):
 def test_the_plan_changes_nothing_and_names_every_change(env):
     data, backups, plugins, dotenv = env
     info = create(data, backups, plugins, dotenv)
-    damage(data)
+    core = QualiaCore(data_dir=data, entry_points=False, guard=False)
+    entries = {e.id: e for e in core.library.list()}
+    changed = damage(data)
     damaged = tree(data)
     plan = restore(info.path, data, backups, plugins_dir=plugins, env_file=dotenv)
     assert not plan.applied and tree(data) == damaged
-    removed_doc = {n for n in plan.added if n.startswith("data/library/")}
-    assert set(plan.added) == {"data/outputs/Réunion d'équipe/São Paulo – notas.txt", *removed_doc}
-    assert len(removed_doc) == 2  # the deleted document's original and entry.json
+    deleted = entries[changed["deleted"]]
+    assert set(plan.added) == {"data/outputs/Réunion d'équipe/São Paulo – notas.txt",
+                               f"data/files/{deleted.sha256}{Path(deleted.source).suffix.lower()}"}
     assert plan.removed == ["data/outputs/stray new file.txt"]
-    assert len(plan.modified) == 1 and plan.modified[0].startswith("data/library/")
-    assert len(plan.documents["added"]) == 1 and len(plan.documents["modified"]) == 1
+    tampered = core.library.original(changed["tampered"]).relative_to(data.parent).as_posix()
+    assert plan.modified == sorted(["data/qualia.db", tampered])  # the database file is always replaced
+    assert plan.documents == {"added": [changed["deleted"]], "removed": [], "modified": [changed["renamed"]]}
+    assert plan.document_names == {changed["deleted"]: deleted.name,
+                                   changed["renamed"]: entries[changed["renamed"]].name}
     assert re.fullmatch(r"qualia_backup_\d{8}_\d{6}_before-restore\.tar\.gz", plan.safety_backup)
     done = restore(info.path, data, backups, plugins_dir=plugins, env_file=dotenv, confirm=True)
-    assert (done.added, done.removed, done.modified, done.documents) == (
-        plan.added, plan.removed, plan.modified, plan.documents)
+    assert (done.added, done.removed, done.modified, done.documents, done.document_names) == (
+        plan.added, plan.removed, plan.modified, plan.documents, plan.document_names)
 
 
 def test_a_confirm_callback_that_says_no_changes_nothing(env):
@@ -104,7 +113,14 @@ def test_the_manifest_records_origin_plugins_and_every_file(env):
         "sha256": sha(b"__init__.py\0" + sha(plugin_code).encode() + b"\n")}]
     assert info.plugins == ["my_plugin"]
     files = {f["path"]: f for f in manifest["files"]}
-    on_disk = {f"data/{k}": v for k, v in tree(data).items() if v is not None}
+    on_disk = {f"data/{k}": v for k, v in tree(data).items() if v is not None and k != "qualia.db"}
+    # the study database is a snapshot (its own bytes, no WAL, no lock file), with the same content
+    snapshot = member_bytes(info.path, "data/qualia.db")
+    assert files.pop("data/qualia.db")["sha256"] == sha(snapshot) and snapshot[18:20] == b"\x01\x01"  # not WAL
+    assert manifest["databases"] == [{"path": "data/qualia.db", "method": "sqlite3 online backup",
+                                      "sqlite_version": manifest["databases"][0]["sqlite_version"],
+                                      "documents": 4, "schema_revision": manifest["databases"][0]["schema_revision"]}]
+    assert manifest["notes"] == [] and info.databases == ["data/qualia.db"]
     on_disk.update({f"plugins/{k}": v for k, v in tree(plugins).items() if v is not None and "__pycache__" not in k})
     on_disk["env/.env"] = dotenv.read_bytes()
     assert set(files) == set(on_disk)

@@ -1,5 +1,6 @@
 """Shared helpers for the backup tests (no tests here): a realistic data dir, a tree snapshot for
-byte-for-byte comparison, and archive crafting for the refusal tests."""
+byte-for-byte comparison (the study database by its content), and archive crafting for the refusal
+tests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gzip
 import hashlib
 import io
 import json
+import sqlite3
 import tarfile
 from pathlib import Path
 
@@ -42,27 +44,52 @@ def fill_data_dir(data: Path) -> QualiaCore:
     return core
 
 
+LIVE_DATABASE_FILES = ("qualia.db-wal", "qualia.db-shm", "qualia.db.migrate.lock")
+
+
+def dump(database: Path) -> bytes:
+    """The content of an SQLite database (schema and rows, as SQL), read without writing: equal for a live
+    database and a snapshot of it, whatever their WAL state and header bytes."""
+    con = sqlite3.connect(f"{database.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None)
+    try:
+        con.execute("PRAGMA query_only=1")
+        return "\n".join(con.iterdump()).encode("utf-8")
+    finally:
+        con.close()
+
+
+def integrity(database: Path) -> list[str]:
+    con = sqlite3.connect(f"{database.resolve().as_uri()}?mode=rw", uri=True)
+    try:
+        return [r[0] for r in con.execute("PRAGMA integrity_check")]
+    finally:
+        con.close()
+
+
 def tree(root: Path) -> dict[str, bytes | None]:
-    """Every path under root -> its bytes (None for a folder), the backup status file left out."""
+    """Every path under root -> its bytes (None for a folder), the backup status file left out; the study
+    database by its content (`dump`), and the files SQLite keeps beside a live database left out."""
     out: dict[str, bytes | None] = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if rel == "ops/last_backup.json":
+        if rel == "ops/last_backup.json" or rel in LIVE_DATABASE_FILES:
             continue
-        out[rel] = None if path.is_dir() else path.read_bytes()
+        out[rel] = None if path.is_dir() else dump(path) if rel == "qualia.db" else path.read_bytes()
     return out
 
 
-def damage(data: Path) -> None:
-    """Modify, delete and add files, and remove a whole document."""
-    docs = sorted(p for p in (data / "library").iterdir() if p.is_dir())
-    original = next(docs[0].glob("original.*"))
+def damage(data: Path) -> dict[str, str]:
+    """Through the library: tamper with one document's original file, delete a second document and rename a
+    third; delete and add output files. Returns {"tampered"|"deleted"|"renamed": document id}."""
+    library = QualiaCore(data_dir=data, entry_points=False, guard=False).library
+    docs = library.list()
+    original = library.original(docs[0].id)
     original.write_bytes(original.read_bytes()[:50] + b" tampered")
+    library.delete(docs[1].id)
+    library.rename(docs[2].id, "Renamed after the backup")
     (data / "outputs" / "Réunion d'équipe" / "São Paulo – notas.txt").unlink()
     (data / "outputs" / "stray new file.txt").write_text("new")
-    for child in docs[1].iterdir():
-        child.unlink()
-    docs[1].rmdir()
+    return {"tampered": docs[0].id, "deleted": docs[1].id, "renamed": docs[2].id}
 
 
 @pytest.fixture
@@ -109,6 +136,33 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     tar.addfile(info, io.BytesIO(data))
+
+
+def replace_member(src: Path, dst: Path, name: str, data: bytes) -> Path:
+    """Copy an archive with member `name` replaced by `data` and the manifest updated to match (size and
+    sha256): only a check of the content itself can tell."""
+    buf = io.BytesIO()
+    with tarfile.open(src) as old, tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as new:
+        for member in old:
+            content = old.extractfile(member).read() if member.isfile() else None
+            if member.name == "manifest.json":
+                manifest = json.loads(content)
+                for entry in manifest["files"]:
+                    if entry["path"] == name:
+                        entry.update(size=len(data), sha256=sha(data))
+                content = json.dumps(manifest).encode()
+            elif member.name == name:
+                content = data
+            if content is not None:
+                member.size = len(content)
+            new.addfile(member, io.BytesIO(content) if content is not None else None)
+    dst.write_bytes(gzip.compress(buf.getvalue()))
+    return dst
+
+
+def member_bytes(archive: Path, name: str) -> bytes:
+    with tarfile.open(archive) as tar:
+        return tar.extractfile(name).read()
 
 
 def repack(src: Path, dst: Path, change: str) -> Path:

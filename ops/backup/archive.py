@@ -1,10 +1,14 @@
 """create: one archive of the data dir, the plugins dir and .env, with its manifest.
 
-Consistent while the app writes: each file is read once into memory (or a temporary spool for a
-very large one) and both its sha256 and the archived bytes come from that copy, so the manifest
-always matches the archive even if the file changes a moment later. The archive is written under a
-temporary name in the backup dir, synced, and only then linked to its final name (never over an
-existing archive): a crash never leaves a half archive under a final name.
+Consistent while the app writes: the study database (`qualia.db`, and any other SQLite file in the
+data dir) is archived as a snapshot taken with SQLite's online backup API (database.py), never by
+copying the live file, and its WAL and shared-memory files are left out. The snapshot of the
+top-level databases is taken before the files are listed, so every document in it has its original
+in `files/` (unless it was deleted during the backup). Every other file is read once into memory (or
+a temporary spool for a very large one) and both its sha256 and the archived bytes come from that
+copy, so the manifest always matches the archive even if the file changes a moment later. The
+archive is written under a temporary name in the backup dir, synced, and only then linked to its
+final name (never over an existing archive): a crash never leaves a half archive under a final name.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from . import database as db
 from . import manifest as mf
 from .info import BackupInfo, describe
 from .settings import (TEMP_PREFIX, BackupError, archive_name, default_data_dir, default_env_file,
                        default_plugins_dir, resolve_backup_dir)
-from .sources import Entry, collect, mode_of
+from .sources import Entry, collect, is_database, mode_of, transient
 from .status import job_lock, record_last_backup
 from .tarstream import GzipMember, end_blocks, header
 
@@ -48,19 +53,22 @@ def resolve_sources(data_dir, plugins_dir, env_file) -> tuple[Path, Path, Path]:
 
 def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = None,
            plugins_dir: str | Path | None = None, env_file: str | Path | None = None,
-           progress: Progress | None = None) -> BackupInfo:
-    """Archive the data dir (library, cache, outputs, breaker stats), the plugins dir and .env (if
-    present) into BACKUP_DIR/qualia_backup_YYYYMMDD_HHMMSS.tar.gz, and record the outcome in
+           progress: Progress | None = None, *, database_url: str | None = None) -> BackupInfo:
+    """Archive the data dir (study database as a consistent snapshot, original files, cache, outputs,
+    breaker stats), the plugins dir and .env (if present) into
+    BACKUP_DIR/qualia_backup_YYYYMMDD_HHMMSS.tar.gz, and record the outcome in
     data_dir/ops/last_backup.json (ok or failed) for the Health page.
 
     `progress(done_files, total_files)` is called as files are archived (at most ~100 times).
+    `database_url` defaults to QUALIA_DATABASE_URL: on PostgreSQL the archive holds the files only and
+    its `notes` say to back the database up with pg_dump.
     Raises BackupError, or SettingsError for unusable settings (e.g. the backup dir inside the data dir)."""
     data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
     started = time.monotonic()
     try:
         folder = resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins)
         with job_lock(folder, wait_seconds=LOCK_WAIT_SECONDS):
-            info = create_locked(data, folder, plugins, env, progress)
+            info = create_locked(data, folder, plugins, env, progress, database_url=database_url)
     except BaseException as exc:
         reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc) or type(exc).__name__
         record_last_backup(data, False, message=f"backup failed: {reason}")
@@ -72,23 +80,31 @@ def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = N
 
 
 def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, env_file: Path | None,
-                  progress: Progress | None = None, tags: tuple[str, ...] = ()) -> BackupInfo:
+                  progress: Progress | None = None, tags: tuple[str, ...] = (), *,
+                  database_url: str | None = None) -> BackupInfo:
     """create() without the settings, lock and status file (a restore's safety backup uses it)."""
     if not data_dir.is_dir():
         raise BackupError(f"The data dir {data_dir} does not exist, so there is nothing to back up. "
                           "Check QUALIA_DATA_DIR (cron runs with an almost empty environment).")
     backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     created_at = utcnow()
-    entries = collect(data_dir, plugins_dir, env_file)
     head = mf.describe_sources(created_at, data_dir, plugins_dir if plugins_dir and plugins_dir.is_dir() else None,
                                env_file if env_file and env_file.is_file() else None)
+    notes = db.database_notes(db.configured_url() if database_url is None else database_url, data_dir)
+    for note in notes:
+        log.info("backup: %s", note)
+    scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=".snapshots.tmp", dir=backup_dir))
     body_fd, body_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".body.tmp", dir=backup_dir)
     out_fd, out_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=backup_dir)
     try:
+        snapshots = Snapshots(scratch)
+        snapshots.take_top(data_dir)  # before the files are listed: each document's original is listed too
+        entries = collect(data_dir, plugins_dir, env_file)
         with open(body_fd, "wb", buffering=COPY_CHUNK) as body:
-            files, dirs, body_len = _write_body(body, entries, progress)
+            files, dirs, body_len = _write_body(body, entries, progress, snapshots)
         manifest = {**head, "plugins": {"folders": mf.plugin_folders(files, dirs)}, "files": files, "dirs": dirs,
-                    "totals": {"files": len(files), "bytes": sum(f["size"] for f in files)}}
+                    "totals": {"files": len(files), "bytes": sum(f["size"] for f in files)},
+                    "databases": snapshots.records(), "notes": notes + snapshots.notes}
         with open(out_fd, "wb", buffering=COPY_CHUNK) as out:
             first = GzipMember(out)
             data = mf.encode(manifest)
@@ -113,11 +129,69 @@ def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, en
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+        shutil.rmtree(scratch, ignore_errors=True)
     log.info("backup: created %s (%d files, %d folders)", final.name, len(files), len(dirs))
     return describe(final)
 
 
-def _write_body(out: BinaryIO, entries: list[Entry], progress: Progress | None) -> tuple[list, list, int]:
+class Snapshots:
+    """The snapshots of one backup's databases, taken once each into a private scratch folder."""
+
+    def __init__(self, scratch: Path):
+        self.scratch = scratch
+        self.taken: dict[str, Path | None] = {}
+        self._records: dict[str, dict] = {}
+        self.notes: list[str] = []
+
+    def take_top(self, data_dir: Path) -> None:
+        """Snapshot the databases at the top of the data dir (the store's qualia.db) now."""
+        try:
+            found = sorted(os.scandir(data_dir), key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        for entry in found:
+            name = f"data/{entry.name}"
+            if (not transient(entry.name) and not db.left_out(entry.name) and entry.is_file(follow_symlinks=False)
+                    and is_database(name, Path(entry.path))):
+                self.take(name, Path(entry.path))
+
+    def take(self, name: str, path: Path) -> Path | None:
+        """The snapshot of the database `path` (member `name`), taken on the first call; None when the file is
+        not a readable database and is to be archived as found. Raises FileNotFoundError when it is gone,
+        BackupError when it cannot be read now."""
+        if name in self.taken:
+            return self.taken[name]
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        dest = self.scratch / f"{len(self.taken)}.db"
+        started = time.monotonic()
+        try:
+            info = db.snapshot(path, dest)
+        except db.Unreadable as exc:
+            note = (f"{name} is not a readable SQLite database ({exc}): it was archived as found, and verify "
+                    "will fail on it")
+            log.warning("backup: %s", note)
+            self.notes.append(note)
+            self._records[name] = {"path": name, "method": db.RAW, "problem": str(exc)}
+            self.taken[name] = None
+            dest.unlink(missing_ok=True)
+            return None
+        except db.SnapshotError as exc:
+            if not path.is_file():
+                raise FileNotFoundError(path) from exc
+            raise BackupError(f"Could not take a consistent copy of the database {path} ({exc}); nothing was "
+                              "archived. Try again; if it persists, check the disk and the file's permissions.") from exc
+        log.info("backup: snapshot of %s (%d bytes) in %.3f s", name, dest.stat().st_size, time.monotonic() - started)
+        self._records[name] = {"path": name, **info}
+        self.taken[name] = dest
+        return dest
+
+    def records(self) -> list[dict]:
+        return [self._records[n] for n in sorted(self._records)]
+
+
+def _write_body(out: BinaryIO, entries: list[Entry], progress: Progress | None,
+                snapshots: Snapshots) -> tuple[list, list, int]:
     """Folders and files as tar members in one gzip member (no end blocks); returns the file list,
     the folder list and the uncompressed length."""
     gz = GzipMember(out)
@@ -137,7 +211,8 @@ def _write_body(out: BinaryIO, entries: list[Entry], progress: Progress | None) 
             dirs.append(entry.name)
             continue
         try:
-            added = _add_file(gz, entry)
+            snap = snapshots.take(entry.name, entry.path) if entry.database else None
+            added = _add_snapshot(gz, entry, snap) if snap is not None else _add_file(gz, entry)
         except (FileNotFoundError, NotADirectoryError):
             log.debug("backup: %s disappeared while archiving; skipped", entry.name)
             added = None
@@ -164,6 +239,28 @@ def _add_file(gz: GzipMember, entry: Entry) -> dict:
             size, digest = _add_large(gz, entry, fh, data, st)
     gz.pad()
     return {"path": entry.name, "size": size, "sha256": digest}
+
+
+def _add_snapshot(gz: GzipMember, entry: Entry, snap: Path) -> dict:
+    """A database snapshot: a private file nobody else writes, streamed and hashed in one pass, under the
+    live file's name, mode and modification time."""
+    try:
+        st = entry.path.stat()
+    except FileNotFoundError:
+        st = snap.stat()
+    sha = hashlib.sha256()
+    with open(snap, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        gz.write(header(entry.name, size, st.st_mtime, mode_of(st)))
+        left = size
+        while left and (chunk := fh.read(min(COPY_CHUNK, left))):
+            sha.update(chunk)
+            gz.write(chunk)
+            left -= len(chunk)
+    if left:
+        raise BackupError(f"The snapshot of {entry.name} changed while it was archived.")
+    gz.pad()
+    return {"path": entry.name, "size": size, "sha256": sha.hexdigest()}
 
 
 def _add_large(gz: GzipMember, entry: Entry, fh: BinaryIO, first: bytes, st: os.stat_result) -> tuple[int, str]:

@@ -101,6 +101,12 @@ def _show_plan(plan: RestoreReport) -> None:
             print(f"  {label:8} {name}")
         if len(names) > SHOWN:
             print(f"  … {len(names) - SHOWN} more {label}")
+    for label, ids in plan.documents.items():
+        for doc in ids[:SHOWN]:
+            name = plan.document_names.get(doc)
+            print(f"  document {label:8} {doc}" + (f"  ({name})" if name else ""))
+        if len(ids) > SHOWN:
+            print(f"  … {len(ids) - SHOWN} more documents {label}")
 
 
 def _restore(args) -> int:
@@ -129,6 +135,8 @@ def _run(args) -> int:
     if cmd == "create":
         info = create(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file)
         print(f"Created {info.path} ({info.file_count} files, {_mb(info.size)})")
+        for note in info.notes:
+            print(f"Note: {note}")
     elif cmd == "list":
         infos = list_backups(_folder(args))
         if not infos:

@@ -42,6 +42,8 @@ class BackupInfo:
     git: dict[str, str] | None = None
     has_env: bool = False
     plugins: list[str] = field(default_factory=list)  # plugin folder names (never imported to list them)
+    databases: list[str] = field(default_factory=list)  # database snapshots it holds (data/qualia.db)
+    notes: list[str] = field(default_factory=list)  # for the operator, e.g. "back PostgreSQL up with pg_dump"
     error: str | None = None  # why the manifest could not be read
     problems: list[str] = field(default_factory=list)  # of the last failed verify
 
@@ -111,7 +113,7 @@ def describe(path: Path) -> BackupInfo:
     info = BackupInfo(name=path.name, path=path, created_at=None, size=st.st_size, file_count=None)
     checked = read_sidecar(path, stamp)
     summary = (checked or {}).get("summary")
-    if not summary or "plugins" not in summary:  # none, or recorded by a Qualia that listed loaded plugins
+    if not summary or "plugins" not in summary or "notes" not in summary:  # none, or recorded by an older Qualia
         try:
             summary = mf.summary(read_manifest(path))
         except (mf.ManifestError, ArchiveDamaged, OSError) as exc:
@@ -122,6 +124,8 @@ def describe(path: Path) -> BackupInfo:
         info.app_version, info.host, info.git = summary.get("app_version"), summary.get("host"), summary.get("git")
         info.has_env = bool(summary.get("has_env"))
         info.plugins = [p for p in summary.get("plugins") or [] if isinstance(p, str)]
+        info.databases = [d for d in summary.get("databases") or [] if isinstance(d, str)]
+        info.notes = [n for n in summary.get("notes") or [] if isinstance(n, str)]
     if info.created_at is None:
         info.created_at = time_from_name(path.name) or datetime.fromtimestamp(st.st_mtime).astimezone()
     if checked:

@@ -4,7 +4,10 @@ The manifest is the archive's first member. It records the format version, when 
 backup was made (host, app version, git commit and branch when the app runs from a checkout), each
 plugin folder (name, file count, bytes and a digest of its files), and every file with its size and
 sha256 and every folder. Member names are `data/…` (the data dir), `plugins/…` (the plugins dir)
-and `env/.env`.
+and `env/.env`. `databases` lists each SQLite database archived as a snapshot (its member, how it
+was taken, the SQLite version, its document count and schema revision) or as found when it could not
+be read; `notes` are sentences for the operator (a study database on PostgreSQL is not in the archive:
+back it up with pg_dump). Both are absent from archives made before the study database.
 
 Nothing in the plugins dir is imported or run to describe it: a backup (and a restore's safety
 backup) must never execute plugin code, which may be exactly what a restore just put there. The
@@ -153,7 +156,25 @@ def decode(data: bytes) -> dict[str, Any]:
         _check_listed(path, seen)
     if not isinstance(manifest.get("created_at"), str):
         raise ManifestError("manifest.json has no creation date")
+    databases = manifest.get("databases", [])
+    if not isinstance(databases, list) or not all(
+            isinstance(d, dict) and isinstance(d.get("path"), str) and d["path"] in seen for d in databases):
+        raise ManifestError("manifest.json has a malformed database list")
+    notes = manifest.get("notes", [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise ManifestError("manifest.json has malformed notes")
     return manifest
+
+
+def database_members(manifest: dict[str, Any]) -> set[str]:
+    """The archived SQLite databases: every one the manifest lists, and the store's data/qualia.db always
+    (whatever an archive claims, the study database is checked)."""
+    from .database import MAIN_MEMBER
+
+    members = {d["path"] for d in manifest.get("databases") or []}
+    if any(f["path"] == MAIN_MEMBER for f in manifest.get("files") or []):
+        members.add(MAIN_MEMBER)
+    return members
 
 
 def _check_listed(path: str, seen: set[str]) -> None:
@@ -174,4 +195,6 @@ def summary(manifest: dict[str, Any]) -> dict[str, Any]:
         "files": len(files), "bytes": sum(f.get("size", 0) for f in files),
         "plugins": [p["name"] for p in plugin_folders(files, manifest.get("dirs") or [])],
         "has_env": any(f.get("path") == ENV_MEMBER for f in files),
+        "databases": [d.get("path") for d in manifest.get("databases") or [] if isinstance(d, dict)],
+        "notes": [n for n in manifest.get("notes") or [] if isinstance(n, str)],
     }

@@ -4,16 +4,30 @@
 3. take a safety backup of the current state; 4. extract into a staging folder beside the data dir
 through tarfile, checking every member again before it is written (the archive may have changed
 since step 1) with tarfile's `data` filter as a second line, and re-hashing what landed on disk;
-5. swap the staging folder in (swap.py). Any failure before the swap leaves the current data
-exactly as it was; the app sees the restored library at once (it re-reads changed files).
+5. check that the staged data dir holds exactly what the archive lists, then swap it in (swap.py).
+Any failure before the swap leaves the current data exactly as it was.
+
+The study database comes back as the archive's snapshot, `data/qualia.db`, with no WAL or
+shared-memory file beside it: those of the current database move out with the rest of the current
+data dir and are deleted with it, never beside the restored file. The running app notices that its
+database file was replaced and reopens it (SQLite itself never checkpoints into, or deletes the WAL
+of, a database file that moved while open). The plan names the library documents that a restore
+adds, removes or changes (name, file, speaker names), read with sqlite3 from the archive's snapshot
+(verify copied it out) and from the current database. An archive of the earlier layout
+(`data/library/<id>/…`) restores as it is, and the app moves it into the study database when it
+next opens the library; its plan names those folders' ids. A study database on PostgreSQL is not in
+the archive: restore it from its pg_dump; this restores the files.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import logging
+import os
 import shutil
+import sqlite3
 import tarfile
 import zlib
 from dataclasses import dataclass, field
@@ -22,11 +36,12 @@ from typing import Any, Callable
 
 from qualia_core.atomic import atomic_write_bytes
 
+from . import database as db
 from . import manifest as mf
 from .archive import Progress, create_locked, resolve_sources, utcnow
 from .info import read_manifest
 from .settings import BackupError, archive_name, resolve_backup_dir
-from .sources import LAST_BACKUP_MEMBER, current_files, part_of
+from .sources import DATABASE_DIGEST, LAST_BACKUP_MEMBER, current_files, part_of
 from .status import job_lock, read_status_file, record_last_backup
 from .swap import recover, staging_dir, swap_in
 from .tarstream import REGULAR, TYPE_NAMES
@@ -51,7 +66,8 @@ class ArchiveRejected(BackupError):
 @dataclass
 class RestoreReport:
     """What a restore changes (applied=False: the plan) or changed. Paths are archive member names
-    (data/…, plugins/…, env/.env); `documents` lists library document ids by change."""
+    (data/…, plugins/…, env/.env); `documents` lists library document ids by change ("added",
+    "removed", "modified": another file, name or speaker names), and `document_names` their names."""
 
     archive: str
     data_dir: Path
@@ -62,6 +78,7 @@ class RestoreReport:
     modified: list[str] = field(default_factory=list)
     unchanged: int = 0
     documents: dict[str, list[str]] = field(default_factory=dict)
+    document_names: dict[str, str] = field(default_factory=dict)
     safety_backup: str | None = None  # name of the safety backup taken (or to be taken)
     archive_summary: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
@@ -84,12 +101,13 @@ class RestoreReport:
 def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: str | Path | None = None, *,
             confirm: bool | Callable[[RestoreReport], bool] = False, plugins_dir: str | Path | None = None,
             env_file: str | Path | None = None, with_plugins: bool = False, with_env: bool = False,
-            progress: Progress | None = None) -> RestoreReport:
+            progress: Progress | None = None, database_url: str | None = None) -> RestoreReport:
     """Restore an archive into the data dir (and, when asked, the plugins dir and .env).
 
     confirm=False returns the plan without touching anything; True restores; a callable receives
-    the plan and restores only if it returns True. Raises ArchiveRejected (nothing changed) or
-    BackupError."""
+    the plan and restores only if it returns True. `database_url` defaults to QUALIA_DATABASE_URL
+    (PostgreSQL: the files are restored, the database comes back from its pg_dump). Raises
+    ArchiveRejected (nothing changed) or BackupError."""
     path = Path(path).resolve()
     data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
     folder = resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins)
@@ -99,11 +117,15 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
     if not checked.ok:
         raise ArchiveRejected(path.name, checked.problems, checked)
     manifest = checked.manifest
+    url = db.configured_url() if database_url is None else database_url
     notes = [f"the archive has no {p} to restore; left as it is" for p in parts[1:] if not _holds(manifest, p)]
+    notes += _database_notes(url)
+    restored_docs = _archive_documents(manifest, checked)
     if confirm is not True:
         before = {n: sha for p in parts for n, (_, sha) in current_files(targets[p], p).items()}
         safety = archive_name(utcnow(), (SAFETY_TAG,)) if data.is_dir() else None
-        plan = _report(path.name, data, parts, manifest, before, applied=False, safety=safety, notes=notes)
+        plan = _report(path.name, data, parts, manifest, before, applied=False, safety=safety, notes=notes,
+                       documents=_compare(_current_documents(data, url, notes), restored_docs))
         if not callable(confirm) or not confirm(plan):
             return plan
     with job_lock(folder, wait_seconds=0):
@@ -114,15 +136,18 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
         safety_name, before = None, {}
         if data.is_dir():
             try:
-                safety = create_locked(data, folder, plugins, env, tags=(SAFETY_TAG,))
+                safety = create_locked(data, folder, plugins, env, tags=(SAFETY_TAG,), database_url=url)
             except BackupError as exc:
                 raise BackupError(f"Nothing was restored: the safety backup of the current state failed. {exc}") from exc
             record_last_backup(data, True, archive=safety.name, message=f"safety backup before restoring {path.name}")
             safety_name = safety.name
-            before = {f["path"]: f["sha256"] for f in read_manifest(safety.path)["files"]
-                      if part_of(f["path"]) in parts}
+            previous = read_manifest(safety.path)
+            before = {f["path"]: (DATABASE_DIGEST if f["path"] in mf.database_members(previous) else f["sha256"])
+                      for f in previous["files"] if part_of(f["path"]) in parts}
+        documents = _compare(_current_documents(data, url, notes), restored_docs)
         _apply(path, manifest, parts, targets, progress)
-    report = _report(path.name, data, parts, manifest, before, applied=True, safety=safety_name, notes=notes)
+    report = _report(path.name, data, parts, manifest, before, applied=True, safety=safety_name, notes=notes,
+                     documents=documents)
     log.info("restore: %s restored (%d added, %d removed, %d modified)", path.name, len(report.added),
              len(report.removed), len(report.modified))
     return report
@@ -157,12 +182,35 @@ def _apply(path: Path, manifest: dict[str, Any], parts: list[str], targets: dict
         for part in dir_parts:
             staged = roots[part] / part
             staged.mkdir(exist_ok=True)
-            swap_in(staged, targets[part])
+            _check_staged(path.name, staged, part, manifest,
+                          {LAST_BACKUP_MEMBER} if part == "data" and status is not None else set())
+        for part in dir_parts:
+            swap_in(roots[part] / part, targets[part])
         if env_bytes is not None:
             atomic_write_bytes(targets["env"], env_bytes)
     finally:
         for root in roots.values():
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _check_staged(archive: str, staged: Path, part: str, manifest: dict[str, Any], extra: set[str]) -> None:
+    """The staged folder must hold exactly the archive's files of `part` (and `extra`), every listed folder,
+    and nothing else: no file of the current data (a database's WAL or shared memory above all) and nothing
+    missing. Raises BackupError before anything was swapped in."""
+    files, dirs = set(), set()
+    for folder, subdirs, names in os.walk(staged):
+        rel = Path(folder).relative_to(staged.parent).as_posix()
+        dirs.add(rel)
+        files.update(f"{rel}/{n}" for n in names)
+        dirs.update(f"{rel}/{d}" for d in subdirs)
+    expected = {f["path"] for f in manifest["files"] if part_of(f["path"]) == part} | extra
+    missing = sorted((expected - files) | {d for d in manifest["dirs"] if part_of(d) == part} - dirs)
+    unexpected = sorted(files - expected)
+    if missing or unexpected:
+        shown = "; ".join(filter(None, [f"missing {', '.join(missing[:5])}" if missing else "",
+                                        f"unexpected {', '.join(unexpected[:5])}" if unexpected else ""]))
+        raise BackupError(f"Restore of {archive} stopped before anything was replaced: the staged {part} dir does not "
+                          f"match the archive ({shown}); nothing was changed.")
 
 
 def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, root: Path) -> None:
@@ -230,20 +278,103 @@ def _same_hash(archive: str, name: str, data: bytes, files: dict[str, dict]) -> 
 
 
 def _report(archive: str, data: Path, parts: list[str], manifest: dict[str, Any], before: dict[str, str], *,
-            applied: bool, safety: str | None, notes: list[str]) -> RestoreReport:
+            applied: bool, safety: str | None, notes: list[str],
+            documents: tuple[dict[str, list[str]], dict[str, str]]) -> RestoreReport:
     after = {f["path"]: f["sha256"] for f in manifest["files"] if part_of(f["path"]) in parts}
     before = {k: v for k, v in before.items() if k != LAST_BACKUP_MEMBER}
     report = RestoreReport(archive=archive, data_dir=data, applied=applied, parts=parts, safety_backup=safety,
                            archive_summary=mf.summary(manifest), notes=list(dict.fromkeys(notes)))
+    databases = mf.database_members(manifest) | {n for n, sha in before.items() if sha == DATABASE_DIGEST}
     report.added = sorted(set(after) - set(before))
     report.removed = sorted(set(before) - set(after))
-    report.modified = sorted(n for n in set(after) & set(before) if after[n] != before[n])
+    # a database file is always replaced by the archive's snapshot: what changes in it is in `documents`
+    report.modified = sorted(n for n in set(after) & set(before) if after[n] != before[n] or n in databases)
     report.unchanged = len(set(after) & set(before)) - len(report.modified)
-
-    def doc_ids(names) -> set[str]:
-        return {n.split("/")[2] for n in names if n.startswith("data/library/") and n.count("/") >= 3}
-
-    old_docs, new_docs = doc_ids(before), doc_ids(after)
-    report.documents = {"added": sorted(new_docs - old_docs), "removed": sorted(old_docs - new_docs),
-                        "modified": sorted(doc_ids(report.modified))}
+    report.documents, report.document_names = documents
     return report
+
+
+# ----------------------------------------------------------------------------- library documents
+Library = dict[str, dict[str, Any]]  # {document id: {"sha256", "name", "speakers"}} (None: not known)
+
+
+def _database_notes(url: str) -> list[str]:
+    if url.strip().startswith("postgresql"):
+        return ["the study database is on PostgreSQL: this restores the data dir's files only; restore the "
+                "database itself from its pg_dump (pg_restore)"]
+    return []
+
+
+def _legacy_from_manifest(manifest: dict[str, Any]) -> Library:
+    """The documents of an archive of the earlier layout: data/library/<id>/original.<ext> (+ entry.json)."""
+    docs: Library = {}
+    for f in manifest["files"]:
+        parts = f["path"].split("/")
+        if len(parts) == 4 and parts[:2] == ["data", "library"]:
+            entry = docs.setdefault(parts[2], {"sha256": None, "name": None, "speakers": None})
+            if parts[3].startswith("original."):
+                entry["sha256"] = f["sha256"]
+    return docs
+
+
+def _archive_documents(manifest: dict[str, Any], checked: VerifyReport) -> Library:
+    """What the restored library holds: the archive's database snapshot, as verify read it; else the folders
+    of the earlier layout (which the app moves in when it opens the library)."""
+    docs = dict(_legacy_from_manifest(manifest))
+    docs.update(checked.documents.get(db.MAIN_MEMBER) or {})
+    return docs
+
+
+def _legacy_on_disk(data: Path) -> Library:
+    docs: Library = {}
+    root = data / "library"
+    if not root.is_dir():
+        return docs
+    for folder in sorted(root.iterdir()):
+        try:
+            entry = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(entry, dict):
+            continue
+        names = entry.get("speaker_map") or {}
+        speakers = entry.get("speakers")
+        docs[folder.name] = {
+            "sha256": entry.get("sha256"), "name": entry.get("name"),
+            "speakers": [names.get(sp) or sp for sp in speakers] if isinstance(speakers, list) else None}
+    return docs
+
+
+def _current_documents(data: Path, url: str, notes: list[str]) -> Library | None:
+    """The library in the data dir now: its SQLite database read with sqlite3 (query_only, never created),
+    and folders of the earlier layout not moved in yet. None when the database is on PostgreSQL."""
+    if url.strip().startswith("postgresql"):
+        return None
+    docs = _legacy_on_disk(data)
+    live = data / db.MAIN
+    if live.is_file():
+        try:
+            docs.update(db.documents(live) or {})
+        except sqlite3.Error as exc:
+            notes.append(f"the current study database could not be read ({exc}); the documents it holds are not "
+                         "compared")
+    return docs
+
+
+def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(old.get(k) is not None and new.get(k) is not None and old[k] != new[k]
+               for k in ("sha256", "name", "speakers"))
+
+
+def _compare(current: Library | None, restored: Library) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """({"added": ids, "removed": ids, "modified": ids}, {id: name}) from the current library to the restored one."""
+    if current is None:
+        return {"added": [], "removed": [], "modified": []}, {}
+    changes = {"added": sorted(set(restored) - set(current)), "removed": sorted(set(current) - set(restored)),
+               "modified": sorted(i for i in set(restored) & set(current) if _differs(current[i], restored[i]))}
+    names = {}
+    for i in (*changes["added"], *changes["modified"], *changes["removed"]):
+        name = (restored.get(i) or {}).get("name") or (current.get(i) or {}).get("name")
+        if name:
+            names[i] = name
+    return changes, names

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -94,7 +95,10 @@ def _remove_leftovers(folder: Path) -> None:
         try:
             if path.name.startswith(TEMP_PREFIX) and path.name.endswith(".tmp"):
                 if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
-                    path.unlink()
+                    if path.is_dir() and not path.is_symlink():  # a crashed backup's database snapshots
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
             elif path.name.startswith("qualia_backup_") and path.name.endswith(".verified.json"):
                 archive = path.with_name(path.name[: -len(".verified.json")] + ".tar.gz")
                 if not archive.exists():

@@ -2,8 +2,11 @@
 
 Left out: files the app is writing at this instant under temporary names (`.NAME.xxx.tmp` from
 atomic writes, the library's `.adding-*` / `.deleting-*` folders, a restore's staging folders),
-`ops/last_backup.json` (the backup status itself, kept across restores), Python caches in plugins,
-and anything that is not a regular file or folder (symlinks are never followed).
+`ops/last_backup.json` (the backup status itself, kept across restores), the `-wal`, `-shm` and
+`-journal` files of SQLite databases and the store's `*.migrate.lock` (a database is archived as a
+snapshot, see database.py), Python caches in plugins, and anything that is not a regular file or
+folder (symlinks are never followed). SQLite databases in the data dir (`qualia.db`, and any other
+`.db`/`.sqlite` file that starts like one) are marked, so that the archive holds a snapshot of each.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .database import MAIN_MEMBER, is_database_name, is_sqlite_file, left_out
 from .manifest import ENV_MEMBER, name_problem
 from .status import LAST_BACKUP_FILE
 
@@ -31,10 +35,17 @@ class Entry:
     name: str  # archive member name
     path: Path
     is_dir: bool
+    database: bool = False  # an SQLite database: archived as a snapshot, never by copying the live file
 
 
 def transient(name: str) -> bool:
     return name.startswith(_TRANSIENT_PREFIXES) or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def is_database(name: str, path: Path) -> bool:
+    """A data dir file to snapshot: the store's qualia.db whatever it holds (a damaged one is archived as
+    found and fails verify), any other .db/.sqlite file only when it starts like an SQLite database."""
+    return name == MAIN_MEMBER or (name.startswith("data/") and is_database_name(name) and is_sqlite_file(path))
 
 
 def _walk(root: Path, prefix: str, skip: set[str]) -> Iterator[Entry]:
@@ -42,8 +53,11 @@ def _walk(root: Path, prefix: str, skip: set[str]) -> Iterator[Entry]:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except FileNotFoundError:
         return
+    data = prefix == "data" or prefix.startswith("data/")
     for entry in entries:
         if transient(entry.name) or (skip and (entry.name in skip or entry.name.endswith(".pyc"))):
+            continue
+        if data and left_out(entry.name):
             continue
         name = f"{prefix}/{entry.name}"
         problem = name_problem(name)
@@ -55,7 +69,7 @@ def _walk(root: Path, prefix: str, skip: set[str]) -> Iterator[Entry]:
             yield from _walk(Path(entry.path), name, skip)
         elif entry.is_file(follow_symlinks=False):
             if name != LAST_BACKUP_MEMBER:
-                yield Entry(name, Path(entry.path), False)
+                yield Entry(name, Path(entry.path), False, data and is_database(name, Path(entry.path)))
         else:
             log.warning("backup: skipped %s (not a regular file or folder)", name)
 
@@ -74,13 +88,23 @@ def part_of(name: str) -> str:
     return name.split("/", 1)[0]
 
 
+DATABASE_DIGEST = "database"  # a live database is not hashed for a plan: its file is always replaced
+
+
 def current_files(root: Path, part: str) -> dict[str, tuple[int, str]]:
-    """{member name: (size, sha256)} of what is on disk now, for a restore's report."""
+    """{member name: (size, sha256)} of what is on disk now, for a restore's report (a database:
+    (size, DATABASE_DIGEST))."""
     result = {}
     walker = _walk(root, part, _PLUGIN_SKIP if part == "plugins" else set()) if part != "env" else (
         [Entry(ENV_MEMBER, root, False)] if root.is_file() else [])
     for entry in walker:
         if entry.is_dir:
+            continue
+        if entry.database:
+            try:
+                result[entry.name] = (entry.path.stat().st_size, DATABASE_DIGEST)
+            except OSError:
+                pass
             continue
         try:
             data = entry.path.read_bytes()

@@ -4,8 +4,11 @@ One streaming pass: members are hashed straight from the decompressed data. A me
 when its name is unsafe (absolute, `..`, outside data/ plugins/ env/.env), when it is anything but
 a regular file or a folder (symlink, hard link, device, FIFO…), when the manifest does not list it
 or lists another size, when it appears twice, or when its bytes do not hash to the manifest's
-sha256; a manifest entry with no member is a problem too. Uploaded archives go through exactly
-the same checks (`validate_upload`) before anything is written.
+sha256; a manifest entry with no member is a problem too. An archived SQLite database (the study's
+`data/qualia.db`, and any other the manifest lists) is also written to a private temporary file as
+it is hashed, and must open and pass `PRAGMA integrity_check`; its documents are read then, for a
+restore's plan. Uploaded archives go through exactly the same checks (`validate_upload`) before
+anything is written.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ import hashlib
 import io
 import logging
 import os
+import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import database as db
 from . import manifest as mf
 from .info import read_manifest_from, write_sidecar
-from .settings import is_archive_name
+from .settings import TEMP_PREFIX, is_archive_name
 from .tarstream import ArchiveDamaged, Inflater, Member
 
 log = logging.getLogger(__name__)
@@ -40,9 +46,11 @@ class VerifyReport:
     bytes_checked: int = 0
     summary: dict[str, Any] | None = None  # manifest summary: created_at, host, app_version, files…
     manifest: dict[str, Any] | None = field(default=None, repr=False)
+    # the documents of each sound archived study database: {member: {id: {sha256, name, speakers}}}
+    documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "manifest"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("manifest", "documents")}
 
     def describe(self) -> str:
         if self.ok:
@@ -78,7 +86,19 @@ def member_problem(name: str, kind_ok: bool, kind: str, is_dir: bool, size: int,
     return None
 
 
-def verify_stream(raw: BinaryIO, name: str) -> VerifyReport:
+class _Tee:
+    """A hash that also writes what it is fed to a file."""
+
+    def __init__(self, sha, out: BinaryIO):
+        self.sha, self.out = sha, out
+
+    def update(self, data) -> None:
+        self.sha.update(data)
+        self.out.write(data)
+
+
+def verify_stream(raw: BinaryIO, name: str, scratch: str | Path | None = None) -> VerifyReport:
+    """`scratch`: where archived databases are copied to be checked (default: the system's temporary dir)."""
     report = VerifyReport(name=name)
     problems = _Problems()
     try:
@@ -87,9 +107,10 @@ def verify_stream(raw: BinaryIO, name: str) -> VerifyReport:
         report.manifest, report.summary = manifest, mf.summary(manifest)
         files = {f["path"]: f for f in manifest["files"]}
         dirs = set(manifest["dirs"])
+        databases = mf.database_members(manifest)
         seen: set[str] = set()
         for member in members:
-            _check(inf, member, files, dirs, seen, problems, report)
+            _check(inf, member, files, dirs, seen, problems, report, databases, scratch)
         for missing in sorted((set(files) | dirs) - seen):
             problems.add(f"{missing!r} is listed in the manifest but missing from the archive")
         if not inf.rest_is_zeros():
@@ -104,7 +125,8 @@ def verify_stream(raw: BinaryIO, name: str) -> VerifyReport:
 
 
 def _check(inf: Inflater, member: Member, files: dict[str, dict], dirs: set[str], seen: set[str],
-           problems: _Problems, report: VerifyReport) -> None:
+           problems: _Problems, report: VerifyReport, databases: set[str] = frozenset(),
+           scratch: str | Path | None = None) -> None:
     problem = member_problem(member.name, member.is_file or member.is_dir, member.kind(), member.is_dir,
                              member.size, files, dirs, seen)
     if problem:
@@ -114,11 +136,56 @@ def _check(inf: Inflater, member: Member, files: dict[str, dict], dirs: set[str]
     if member.is_dir:
         return
     sha = hashlib.sha256()
+    if member.name in databases:
+        _check_database(inf, member, files, problems, report, scratch)
+        return
     inf.feed(member.size, sha)
     if sha.hexdigest() != files[member.name]["sha256"]:
         problems.add(f"member {member.name!r} does not match its sha256 in the manifest: its content changed")
     report.files_checked += 1
     report.bytes_checked += member.size
+
+
+def _scratch_file(scratch: str | Path | None) -> tuple[int, str]:
+    if scratch is not None:
+        try:
+            return tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".verify.tmp", dir=scratch)  # cleanup knows it
+        except OSError:  # a read-only folder: the system's temporary dir will do
+            pass
+    return tempfile.mkstemp(prefix="qualia_verify_", suffix=".db")
+
+
+def _check_database(inf: Inflater, member: Member, files: dict[str, dict], problems: _Problems,
+                    report: VerifyReport, scratch: str | Path | None) -> None:
+    """Hash a database member while copying it to a private file, then open it with SQLite: it must pass
+    PRAGMA integrity_check. Its documents are kept for a restore's plan."""
+    sha = hashlib.sha256()
+    fd, tmp = _scratch_file(scratch)
+    try:
+        with open(fd, "wb") as out:
+            inf.feed(member.size, _Tee(sha, out))
+        report.files_checked += 1
+        report.bytes_checked += member.size
+        if sha.hexdigest() != files[member.name]["sha256"]:
+            problems.add(f"member {member.name!r} does not match its sha256 in the manifest: its content changed")
+            return
+        found = db.check(Path(tmp), member.name)
+        for problem in found:
+            problems.add(problem)
+        if not found:
+            try:
+                docs = db.documents(Path(tmp))
+            except sqlite3.Error as exc:
+                problems.add(f"member {member.name!r} is a database whose documents cannot be read ({exc})")
+                return
+            if docs is not None:
+                report.documents[member.name] = docs
+    finally:
+        for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+            try:
+                os.unlink(leftover)
+            except FileNotFoundError:
+                pass
 
 
 def verify(path: str | Path) -> VerifyReport:
@@ -131,7 +198,7 @@ def verify(path: str | Path) -> VerifyReport:
         return VerifyReport(name=path.name, problems=[f"cannot open {path}: {exc.strerror or exc}"])
     with fh:
         st = os.fstat(fh.fileno())
-        report = verify_stream(fh, path.name)
+        report = verify_stream(fh, path.name, scratch=path.parent)
     if is_archive_name(path.name):
         write_sidecar(path, (st.st_size, st.st_mtime_ns), report.ok, report.problems, report.summary,
                       datetime.now(timezone.utc).isoformat(timespec="seconds"))
