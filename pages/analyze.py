@@ -1,11 +1,24 @@
-"""Analyze: run plugins on documents, with forms generated from each plugin's parameters."""
+"""Analyze: run plugins on documents, with forms generated from each plugin's parameters. Over several documents
+each plugin gets one view across them (a row per document) and a drill-down to one document, never a section
+per document."""
 
+import pandas as pd
 import streamlit as st
 
 from pages.common import empty_library_hint, get_core, library_entries, run_many, run_plugin
 from pages.forms import parameter_form
 from pages.results import render_result
 from qualia_core import PluginType
+from qualia_core.corpus import is_error
+from qualia_core.tables import result_summary
+
+
+def summary_row(name: str, result: dict) -> dict:
+    """One document's row of a plugin's view: its plain values (counts, labels, scores), or its error."""
+    if is_error(result):
+        return {"document": name, "error": result["error"]}
+    values = {k: v for k, v in result_summary(result).items() if not k.startswith("parameters_used")}
+    return {"document": name, **values}
 
 core = get_core()
 
@@ -50,18 +63,31 @@ for pid in chosen:
 if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="analyze_run"):
     progress = st.progress(0.0, text="Starting…")
     outcome = run_many(doc_ids, chosen, configs, progress=lambda share, label: progress.progress(share, text=label))
-    if outcome is not None:  # fills the cache; each result (or its error) is shown below
+    if outcome is not None:  # results are in the cache; the page keeps one summary row per document and plugin
         runs = len(doc_ids) * len(chosen)
         progress.progress(1.0, text=f"Done: {runs} run{'s' if runs != 1 else ''}.")
-        st.session_state["analyze_runs"] = [(d, p, configs[p]) for d in doc_ids for p in chosen]
+        st.session_state["analyze_last"] = {
+            "doc_ids": list(doc_ids), "plugins": list(chosen), "configs": dict(configs),
+            "rows": {pid: [summary_row(by_id[d].name, outcome.results[d][pid]) for d in doc_ids] for pid in chosen}}
 
-for doc_id, pid, config in st.session_state.get("analyze_runs", []):
-    if doc_id not in by_id or pid not in core.plugin_metadata():
-        continue
-    name = by_id[doc_id].name
-    st.subheader(f"{core.plugin_metadata()[pid].name} · {name}")
-    result, error = run_plugin(pid, doc_id, config)  # served from the cache
-    if error:
-        st.error(error, icon=":material/error:")
-    else:
-        render_result(pid, name, result, key=f"analyze_result_{doc_id}_{pid}")
+last = st.session_state.get("analyze_last")
+if last:
+    shown_ids = [d for d in last["doc_ids"] if d in by_id]
+    for pid in last["plugins"]:
+        if pid not in core.plugin_metadata() or not shown_ids:
+            continue
+        st.subheader(core.plugin_metadata()[pid].name)
+        if len(last["doc_ids"]) > 1:  # one view across the documents, then one document on demand
+            rows = pd.DataFrame(last["rows"][pid])
+            failed = rows["error"].notna().sum() if "error" in rows else 0
+            st.caption(f"{len(rows)} documents" + (f", {failed} failed (see the error column)" if failed else ""))
+            st.dataframe(rows, hide_index=True, key=f"analyze_table_{pid}")
+            doc_id = st.selectbox("Open one document", shown_ids, format_func=lambda i: by_id[i].name,
+                                  key=f"analyze_drill_{pid}")
+        else:
+            doc_id = shown_ids[0]
+        result, error = run_plugin(pid, doc_id, last["configs"].get(pid))  # served from the cache
+        if error:
+            st.error(error, icon=":material/error:")
+        else:
+            render_result(pid, by_id[doc_id].name, result, key=f"analyze_result_{pid}")

@@ -58,4 +58,12 @@ def search(library, query: str, *, documents: Iterable[str] | None = None, speak
     return SearchResult(query, terms, total, hits)
 
 
-__all__ = ["SearchHit", "SearchResult", "search"]
+def documents_with(library, query: str) -> set[str]:
+    """Ids of the documents with a turn holding every term of `query` (the same rules as `search`)."""
+    from .store.search import documents_with as in_store
+
+    terms = parse(query)
+    return in_store(library.store, terms) if terms else set()
+
+
+__all__ = ["SearchHit", "SearchResult", "search", "documents_with"]

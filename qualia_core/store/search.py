@@ -57,18 +57,28 @@ def _filters(documents: Iterable[str] | None, speakers: Iterable[str] | None, pa
     return sql
 
 
+def _source(store, terms: Sequence[Term]) -> tuple[str, str, dict]:
+    if store.is_sqlite:
+        return "turns_fts f JOIN turns t ON t.id = f.rowid", "turns_fts MATCH :q", {"q": _fts5(terms)}
+    return ("turns t", "to_tsvector('simple', qualia_unaccent(t.text)) @@ to_tsquery('simple', :q)",
+            {"q": _tsquery(terms)})
+
+
+def documents_with(store, terms: Sequence[Term]) -> set[str]:
+    """Ids of the documents with a turn holding every term."""
+    source, match, params = _source(store, terms)
+    if not params["q"]:
+        return set()
+    with store.engine.connect() as connection:
+        return set(connection.execute(text(f"SELECT DISTINCT t.document_id FROM {source} WHERE {match}"), params)
+                   .scalars())
+
+
 def search_turns(store, terms: Sequence[Term], *, documents: Iterable[str] | None = None,
                  speakers: Iterable[str] | None = None, limit: int = 100) -> tuple[list[Row], int]:
     """(the first `limit` turns holding every term, in library order then turn order; how many there are)."""
-    params: dict = {"limit": int(limit)}
-    if store.is_sqlite:
-        params["q"] = _fts5(terms)
-        source = "turns_fts f JOIN turns t ON t.id = f.rowid"
-        match = "turns_fts MATCH :q"
-    else:
-        params["q"] = _tsquery(terms)
-        source = "turns t"
-        match = "to_tsvector('simple', qualia_unaccent(t.text)) @@ to_tsquery('simple', :q)"
+    source, match, params = _source(store, terms)
+    params["limit"] = int(limit)
     if not params["q"]:
         return [], 0
     where = match + _filters(documents, speakers, params)
@@ -83,4 +93,4 @@ def search_turns(store, terms: Sequence[Term], *, documents: Iterable[str] | Non
     return rows, total
 
 
-__all__ = ["Row", "search_turns"]
+__all__ = ["Row", "search_turns", "documents_with"]

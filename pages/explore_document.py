@@ -1,0 +1,129 @@
+"""Explore's views of one meeting (pages/explore.py chooses which one is on screen)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.common import clock, get_document, run_plugin
+from pages.results import render_result, show_figure
+
+
+def _run(doc_id: str, plugin_id: str, config=None, deps=None):
+    result, error = run_plugin(plugin_id, doc_id, config, deps)
+    if error:
+        st.error(error, icon=":material/error:")
+    return result
+
+
+def word_settings() -> tuple[int, dict]:
+    c1, c2, c3 = st.columns(3)
+    top_n = c1.slider("How many words", 5, 50, 20, key="explore_top_n")
+    no_stopwords = c2.checkbox("Leave out common words", value=True, key="explore_stopwords",
+                               help="English and Portuguese stopwords, by the detected language.")
+    lemmas = c3.checkbox("Count lemmas (meeting = meetings)", value=False, key="explore_lemmas")
+    return top_n, {"word_frequency": {"exclude_stopwords": no_stopwords, "lemmatize": lemmas, "max_words": 200}}
+
+
+def words(doc_id: str, name: str) -> None:
+    top_n, counting = word_settings()
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Top words")
+        chart = _run(doc_id, "frequency_chart", {"top_n": top_n}, counting)
+        if chart:
+            show_figure(chart, key="explore_freq_chart")
+    with right:
+        st.subheader("Word cloud")
+        cloud = _run(doc_id, "wordcloud_viz", {"max_words": max(top_n, 50)}, counting)
+        if cloud:
+            render_result("wordcloud_viz", name, cloud, key="explore_cloud")
+    st.subheader("Where does a word occur?")
+    word = st.text_input("Word or phrase", key="explore_word", placeholder="e.g. remote control")
+    if word.strip():
+        strip = _run(doc_id, "dispersion_plot", None, {"keyword_in_context": {"query": word.strip(), "max_hits": 100000}})
+        if strip:
+            show_figure(strip, key="explore_dispersion")
+
+
+def show_turn(doc_id: str, index: int, key: str) -> None:
+    """The turn (and the turns around it) as plain text."""
+    doc = get_document(doc_id)
+    for j in range(max(0, index - 1), min(len(doc.utterances), index + 2)):
+        u = doc.utterances[j]
+        with st.container(border=j == index, key=f"{key}_{j}"):
+            st.caption(f"turn {j} · {u.speaker or 'no speaker'} · {clock(u.start)}")
+            st.text(u.text)
+
+
+def kwic_settings() -> tuple[str, int, bool]:
+    st.caption("Every place a word or phrase is said, with its speaker, time and the words around it.")
+    c1, c2, c3 = st.columns([3, 1, 1])
+    query = c1.text_input("Word or phrase", key="explore_word", placeholder="e.g. budget")
+    window = c2.number_input("Words each side", 1, 50, 8, key="explore_kwic_window")
+    whole = c3.checkbox("Whole words", value=True, key="explore_kwic_whole")
+    return query.strip(), int(window), whole
+
+
+def kwic(doc_id: str, name: str) -> None:
+    query, window, whole = kwic_settings()
+    if not query:
+        return
+    result = _run(doc_id, "keyword_in_context", {"query": query, "window": window, "whole_words": whole})
+    if not result:
+        return
+    hits = result["hits"]
+    more = f" (showing the first {len(hits)})" if result["truncated"] else ""
+    st.caption(f"{result['total_hits']} occurrence{'s' if result['total_hits'] != 1 else ''}{more}")
+    if result["per_speaker"]:
+        st.dataframe(pd.DataFrame(list(result["per_speaker"].items()), columns=["speaker", "occurrences"]),
+                     hide_index=True, key="explore_kwic_speakers")
+    if not hits:
+        if result.get("message"):
+            st.info(result["message"])
+        return
+    table = pd.DataFrame([{"#": i + 1, "time": clock(h["start"]), "speaker": h["speaker"] or "", "left": h["left"],
+                           "match": h["match"], "right": h["right"], "turn": h["utterance_index"]}
+                          for i, h in enumerate(hits)])
+    st.dataframe(table, hide_index=True, key="explore_kwic_table", column_config={
+        "left": st.column_config.TextColumn(width="large"), "right": st.column_config.TextColumn(width="large")})
+    pick = st.number_input("Show the whole turn of occurrence #", 1, len(hits), 1, key="explore_kwic_pick")
+    show_turn(doc_id, hits[pick - 1]["utterance_index"], key="explore_kwic_turn")
+
+
+def sentiment(doc_id: str, name: str) -> None:
+    st.caption("TextBlob polarity (−1 negative … +1 positive) over the course of the meeting and per speaker.")
+    result = _run(doc_id, "sentiment_analyzer")
+    if not result:
+        return
+    if result.get("warning"):
+        st.warning(result["warning"])
+    chart = _run(doc_id, "sentiment_viz", {"chart": "both"})
+    if chart:
+        show_figure(chart, key="explore_sentiment_chart")
+    cols = st.columns(2)
+    for col, key, title in ((cols[0], "most_positive", "Most positive"), (cols[1], "most_negative", "Most negative")):
+        col.subheader(title)
+        rows = [{"speaker": s["speaker"], "time": clock(s["start"]), "polarity": round(s["polarity"], 2),
+                 "sentence": s.get("text", "")} for s in result[key]]
+        col.dataframe(pd.DataFrame(rows), hide_index=True, key=f"explore_{key}")
+
+
+def speakers(doc_id: str, name: str) -> None:
+    comparison = _run(doc_id, "speaker_comparison", None, {"speaker_stats": {"exclude_speakers": ["System"]}})
+    if not comparison:
+        return
+    st.dataframe(pd.DataFrame(comparison["comparison"]), hide_index=True, key="explore_speakers", column_config={
+        "word_share": st.column_config.ProgressColumn("share of words", min_value=0, max_value=1, format="percent"),
+        "talk_share": st.column_config.ProgressColumn("share of talk time", min_value=0, max_value=1, format="percent"),
+        "mean_polarity": st.column_config.NumberColumn("mean sentiment", format="%.2f"),
+        "mean_subjectivity": st.column_config.NumberColumn("subjectivity", format="%.2f")})
+    if not comparison["has_timestamps"]:
+        st.caption("This transcript has no timestamps, so talk time is unknown; shares are by words.")
+
+
+VIEWS = {"words": words, "kwic": kwic, "sentiment": sentiment, "speakers": speakers}
+
+
+def show(view: str, doc_id: str, name: str) -> None:
+    VIEWS[view](doc_id, name)

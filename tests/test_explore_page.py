@@ -1,0 +1,139 @@
+"""The Explore page (AppTest): one meeting or the whole library, only the view on screen computed, every
+library row naming its meeting, and the view kept in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from qualia_core import QualiaCore
+
+ROOT = Path(__file__).resolve().parents[1]
+VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
+
+
+@pytest.fixture
+def meeting(data_dir) -> str:
+    entry, _ = QualiaCore(data_dir=data_dir, entry_points=False).library.add(VTT.name, VTT.read_bytes())
+    return entry.id
+
+
+@pytest.fixture
+def explore(data_dir, monkeypatch, meeting):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("QUALIA_CORPUS_WORKERS", "1")
+    st.cache_resource.clear()
+
+    def make(view: str = "words", **query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        at.switch_page("pages/explore.py")
+        if not query:
+            at.session_state["explore_view"] = view
+        at.run()
+        return at
+
+    yield make
+    st.cache_resource.clear()
+
+
+def cached(data_dir: Path, plugin_id: str) -> bool:
+    return (data_dir / "cache" / plugin_id).is_dir()
+
+
+def test_only_the_view_on_screen_is_computed(explore, data_dir):
+    at = explore("words")
+    assert not at.exception
+    assert cached(data_dir, "word_frequency") and not cached(data_dir, "sentiment_analyzer")
+    at.segmented_control(key="explore_view").set_value("sentiment").run()
+    assert cached(data_dir, "sentiment_analyzer")
+
+
+def test_keyword_in_context_finds_a_known_phrase_with_its_speaker_and_time(explore):
+    at = explore("kwic")
+    at.text_input(key="explore_word").set_value("remote control").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "match" in d.value.columns)
+    assert list(table["match"]) == ["remote control", "remote control"]
+    assert list(table["speaker"]) == ["Marketing", "Industrial Designer"]
+    assert table["time"][0] == "00:02:35"
+    assert "2 occurrences" in [c.value for c in at.caption]
+
+
+def test_keyword_in_context_links_back_to_the_whole_turn_shown_as_text(explore, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(
+        "xss", "Ana: <script>alert('x')</script> and <b>bold</b> remote control\nBo: fine")
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value(next(e.id for e in QualiaCore(
+        data_dir=data_dir, entry_points=False).library.list() if e.name == "xss")).run()
+    at.text_input(key="explore_word").set_value("remote control").run()
+    assert any("<script>alert('x')</script>" in t.value for t in at.text)
+    assert not [m for m in at.markdown if "<script>" in m.value]
+
+
+def test_the_whole_library_concordance_names_the_meeting_of_every_line(explore, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("second", "Ana: the remote control is great")
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.text_input(key="explore_word").set_value("remote control").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "match" in d.value.columns)
+    assert sorted(table["meeting"]) == ["ES2012a_excerpt", "ES2012a_excerpt", "second"]
+    assert "3 occurrences in 2 meetings" in [c.value for c in at.caption]
+    at.number_input(key="explore_kwic_pick").set_value(3).run()
+    assert any("the remote control is great" in t.value for t in at.text)
+
+
+def test_the_library_dispersion_gives_each_meeting_its_own_row(explore, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("second", "Ana: design first\nBo: design again")
+    at = explore("words")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.text_input(key="explore_word").set_value("design").run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[-1]
+    import json
+    figure = json.loads(chart.proto.spec)
+    assert set(figure["data"][0]["y"]) == {"ES2012a_excerpt", "second"}
+
+
+def test_the_meetings_view_shows_corpus_tables_distinctive_words_and_drills_into_a_meeting(explore, data_dir):
+    second, _ = QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(
+        "budget meeting", "Ana: the budget is tight this year\nBo: the budget needs cuts\nAna: budget budget budget")
+    at = explore("words")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.segmented_control(key="explore_view").set_value("meetings").run()
+    assert not at.exception
+    meetings = next(d.value for d in at.dataframe if "meeting" in d.value.columns and "turns" in d.value.columns)
+    assert set(meetings["meeting"]) == {"ES2012a_excerpt", "budget meeting"}
+    at.selectbox(key="explore_key_doc").set_value(second.id).run()
+    words = next(d.value for d in at.dataframe if "g2" in d.value.columns)
+    assert words.iloc[0]["word"] == "budget" and words.iloc[0]["use"] == "over"
+    at.selectbox(key="explore_drill").set_value(second.id).run()
+    assert at.selectbox(key="explore_scope").value == second.id
+
+
+def test_the_library_speakers_are_speakers_of_one_meeting(explore, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("again", "Marketing: me again\nBo: hi")
+    at = explore("words")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.segmented_control(key="explore_view").set_value("speakers").run()
+    table = next(d.value for d in at.dataframe if "speaker" in d.value.columns)
+    rows = table[table["speaker"] == "Marketing"]
+    assert sorted(rows["meeting"]) == ["ES2012a_excerpt", "again"]
+
+
+def test_a_bookmarked_address_opens_that_view(explore, meeting):
+    at = explore(doc="all", tab="kwic", word="remote control")
+    assert not at.exception
+    assert at.selectbox(key="explore_scope").value == "__library__"
+    assert at.segmented_control(key="explore_view").value == "kwic"
+    table = next(d.value for d in at.dataframe if "match" in d.value.columns)
+    assert len(table) == 2
+    at.selectbox(key="explore_scope").set_value(meeting).run()
+    at.segmented_control(key="explore_view").set_value("sentiment").run()
+    assert (at.query_params["doc"], at.query_params["tab"], at.query_params["word"]) == (
+        meeting, "sentiment", "remote control")
