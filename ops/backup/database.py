@@ -128,8 +128,9 @@ def check(path: Path, member: str) -> list[str]:
         con.close()
     if rows == ["ok"]:
         return []
-    more = f" … ({len(rows)} problems)" if len(rows) > PROBLEM_ROWS else ""
-    return [f"member {member!r} fails PRAGMA integrity_check: {'; '.join(map(str, rows[:PROBLEM_ROWS]))}{more}"]
+    lines = [line for row in rows for line in str(row).splitlines() if line and not line.startswith("*** in database")]
+    more = f"; … ({len(lines)} problems)" if len(lines) > PROBLEM_ROWS else ""
+    return [f"member {member!r} fails PRAGMA integrity_check: {'; '.join(lines[:PROBLEM_ROWS])}{more}"]
 
 
 def documents(path: Path) -> dict[str, dict[str, Any]] | None:
