@@ -7,8 +7,9 @@ from pages.common import get_core, report_error
 from qualia_core.errors import SettingsError
 
 st.title("Backups")
-st.caption("Archives of the document library, results and settings. Each is verified against its manifest; a "
-           "restore takes a safety backup first and cannot leave the data half-replaced.")
+st.caption("Archives of the study database (a consistent snapshot, taken while the app may write), the original "
+           "files, results and settings. Each is verified against its manifest and the database must pass SQLite's "
+           "integrity check; a restore takes a safety backup first and cannot leave the data half-replaced.")
 
 try:
     import ops.backup as backup
@@ -56,7 +57,9 @@ if st.button("Create a backup now", type="primary", key="backups_create"):
         info = backup.create(core.data_dir, settings.backup_dir, core.plugins_dir,
                              progress=lambda done, total: bar.progress(done / total if total else 1.0,
                                                                        text=f"{done}/{total} files"))
-        say("success", f"Created **{info.name}**: {info.file_count} files, {info.size / 2**20:.1f} MB.")
+        say("warning" if info.notes else "success",
+            f"Created **{info.name}**: {info.file_count} files, {info.size / 2**20:.1f} MB."
+            + "".join(f"\n\n{note}" for note in info.notes))
     except (backup.BackupError, SettingsError) as exc:
         say("error", str(exc))
     except Exception as exc:
@@ -107,7 +110,13 @@ else:
                     f"{len(plan.added)} files will be added, {len(plan.removed)} removed and {len(plan.modified)} "
                     f"replaced ({plan.unchanged} unchanged); library documents: "
                     + (", ".join(f"{len(v)} {k}" for k, v in docs.items() if v) or "no change")
-                    + f". A safety backup of the current state is taken first: **{plan.safety_backup}**.")
+                    + f". A safety backup of the current state is taken first: **{plan.safety_backup}**."
+                    + "".join(f"\n\nNote: {note}." for note in plan.notes))
+                changed = [{"document": plan.document_names.get(doc, doc), "id": doc, "change": change}
+                           for change, ids in docs.items() for doc in ids]
+                if changed:
+                    with st.expander(f"Library documents that change ({len(changed)})"):
+                        st.dataframe(pd.DataFrame(changed), hide_index=True, key="backups_restore_documents")
                 ok = allowed("restore")
                 yes, no = st.columns(2)
                 if yes.button("Yes, restore", type="primary", disabled=not ok, key="backups_restore_yes"):

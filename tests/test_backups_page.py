@@ -68,6 +68,8 @@ def test_restore_asks_for_confirmation_naming_the_safety_backup_then_brings_the_
     warning = next(w.value for w in at.warning if "Restore" in w.value)
     assert "files will be added" in warning and "library documents: 1 added" in warning
     assert "before-restore" in warning  # the safety backup taken first is named
+    changes = next(d.value for d in at.dataframe if "change" in d.value.columns)
+    assert changes.to_dict("records") == [{"document": entry.name, "id": entry.id, "change": "added"}]
     at.button(key="backups_restore_yes").click().run()
     assert any("Restored" in s.value for s in at.success)
     assert [e.id for e in core.library.list()] == [entry.id]
