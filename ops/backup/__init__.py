@@ -14,6 +14,11 @@ BACKUP_KEEP_DAYS (30), BACKUP_KEEP_MIN (3).
 
 An archive `qualia_backup_YYYYMMDD_HHMMSS.tar.gz` is a gzip'd tar: manifest.json first, then
 data/… (the data dir), plugins/… and env/.env. Nothing in plugins/ is imported or run by a backup.
+The study database `data/qualia.db` is a snapshot taken with SQLite's online backup API while the
+app may write (never a copy of the live file; no WAL or shared-memory file), verify checks it with
+PRAGMA integrity_check, and a restore's plan names the documents it adds, removes or changes
+(database.py). A study database on PostgreSQL is not archived: the manifest's `notes` say to use
+pg_dump.
 Errors a user can fix are BackupError (a QualiaError); a rejected archive raises ArchiveRejected
 with its `problems`; unusable settings (a bad BACKUP_* value, the backup dir inside the data dir)
 raise qualia_core.errors.SettingsError naming each problem.
