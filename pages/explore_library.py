@@ -116,9 +116,19 @@ def sentiment(entries, names) -> None:
 def speakers(entries, names) -> None:
     from qualia_core.corpus_views import speakers_table
 
-    st.caption("Each speaker of each meeting (the same label in two meetings is two rows).")
+    st.caption("Each speaker of each meeting: the same label in two meetings is two rows, unless you said on the "
+               "Library page (Speakers) that they are the same participant of the study.")
     table = speakers_table(_corpus(["speaker_stats"], names))
+    people = {e.id: {e.speaker_map.get(orig, orig): person for orig, person in e.participants.items()} for e in entries}
     table.insert(0, "meeting", [names.get(d, d) for d in table["document"]])
+    table.insert(2, "participant", [people.get(d, {}).get(s, "") for d, s in zip(table["document"], table["speaker"])])
+    mapped = table[table["participant"] != ""]
+    if not mapped.empty:
+        st.subheader("Participants")
+        st.dataframe(mapped.groupby("participant", as_index=False).agg(
+            meetings=("meeting", "nunique"), turns=("turns", "sum"), words=("words", "sum")),
+            hide_index=True, key="explore_participants")
+    st.subheader("Speakers of each meeting")
     st.dataframe(table.drop(columns="document"), hide_index=True, key="explore_corpus_speakers")
 
 

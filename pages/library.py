@@ -120,12 +120,20 @@ with names:
     st.caption("Rename or pseudonymise speakers. Every analysis, chart and export of this document uses the new "
                "names; the original file is kept unchanged.")
     with st.form(f"library_speakers_{doc_id}"):
-        new_names = {s: st.text_input(s, value=entry.speaker_map.get(s, s), key=f"library_speaker_{doc_id}_{i}")
-                     for i, s in enumerate(entry.speakers)}
-        if st.form_submit_button("Save speaker names"):
+        new_names, people = {}, {}
+        for i, s in enumerate(entry.speakers):
+            left, right = st.columns(2)
+            new_names[s] = left.text_input(f"Speaker {i + 1}: shown as", value=entry.speaker_map.get(s, s),
+                                           key=f"library_speaker_{doc_id}_{i}")
+            people[s] = right.text_input(f"Speaker {i + 1}: participant of the study", key=f"library_person_{doc_id}_{i}",
+                                         value=entry.participants.get(s, ""), placeholder="the same person elsewhere",
+                                         help="Give the same participant name to this person's speakers in other "
+                                              "interviews: whole-library views then count them as one person.")
+        if st.form_submit_button("Save speakers"):
             try:
                 library.set_speaker_names(doc_id, new_names)
-                st.session_state["library_messages"] = [("success", "Speaker names saved.")]
+                library.set_participants(doc_id, people)
+                st.session_state["library_messages"] = [("success", "Speakers saved.")]
             except QualiaError as exc:
                 st.session_state["library_messages"] = [("error", str(exc))]
             st.rerun()

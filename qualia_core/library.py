@@ -49,6 +49,7 @@ class LibraryEntry:
     added_at: str
     speaker_map: dict[str, str] = field(default_factory=dict)
     language: str | None = None
+    participants: dict[str, str] = field(default_factory=dict)  # original speaker -> the study participant
 
     @property
     def shown_speakers(self) -> list[str]:
@@ -143,19 +144,20 @@ class DocumentLibrary:
         """Every document, oldest first."""
         from sqlalchemy import select
 
-        from .store.models import Document as Row, Speaker
+        from .store.models import Document as Row, Participant, Speaker
 
         with self.store.session() as s:
             rows = s.scalars(select(Row).order_by(Row.added_at, Row.id)).all()
             speakers: dict[str, list[Speaker]] = {}
             for sp in s.scalars(select(Speaker).order_by(Speaker.document_id, Speaker.position)):
                 speakers.setdefault(sp.document_id, []).append(sp)
-            return [_entry(row, speakers.get(row.id, [])) for row in rows]
+            people = dict(s.execute(select(Participant.id, Participant.name)).all())
+            return [_entry(row, speakers.get(row.id, []), people) for row in rows]
 
     def entry(self, doc_id: str) -> LibraryEntry:
         from sqlalchemy import select
 
-        from .store.models import Document as Row, Speaker
+        from .store.models import Document as Row, Participant, Speaker
 
         _check_id(doc_id)
         with self.store.session() as s:
@@ -163,8 +165,11 @@ class DocumentLibrary:
             if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
                                    "Reload the list to see what is there.")
-            return _entry(row, s.scalars(select(Speaker).where(Speaker.document_id == doc_id)
-                                         .order_by(Speaker.position)).all())
+            speakers = s.scalars(select(Speaker).where(Speaker.document_id == doc_id).order_by(Speaker.position)).all()
+            ids = {sp.participant_id for sp in speakers if sp.participant_id is not None}
+            people = dict(s.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all()) \
+                if ids else {}
+            return _entry(row, speakers, people)
 
     def version(self, entries: list[LibraryEntry] | None = None) -> str:
         """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
@@ -336,6 +341,36 @@ class DocumentLibrary:
 
         return self._change(doc_id, change)
 
+    def set_participants(self, doc_id: str, mapping: dict[str, str | None]) -> LibraryEntry:
+        """Say who each speaker of a document is in the study (the same person across interviews): speaker (as
+        in the file) -> participant name; '' or None unmaps. Participants are created as they are named, and
+        one that no speaker is mapped to any more is removed."""
+        from sqlalchemy import delete, select
+
+        from .store.models import Participant, Speaker
+
+        def change(s, row) -> None:
+            speakers = {sp.original: sp for sp in s.scalars(select(Speaker).where(Speaker.document_id == doc_id))}
+            unknown = [name for name in mapping if name not in speakers]
+            if unknown:
+                raise LibraryError(f"Document '{row.name}' has no speaker(s) {', '.join(map(repr, unknown))}.")
+            for original, person in mapping.items():
+                person = (person or "").strip()[:200]
+                if not person:
+                    speakers[original].participant_id = None
+                    continue
+                found = s.scalar(select(Participant).where(Participant.name == person))
+                if found is None:
+                    found = Participant(name=person)
+                    s.add(found)
+                    s.flush()
+                speakers[original].participant_id = found.id
+            s.flush()
+            used = select(Speaker.participant_id).where(Speaker.participant_id.is_not(None))
+            s.execute(delete(Participant).where(Participant.id.not_in(used)))
+
+        return self._change(doc_id, change)
+
     def pseudonymise(self, doc_id: str, prefix: str = "P") -> LibraryEntry:
         entry = self.entry(doc_id)
         return self.set_speaker_names(doc_id, pseudonyms(entry.speakers, prefix))
@@ -361,8 +396,11 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _entry(row, speakers) -> LibraryEntry:
+def _entry(row, speakers, people: dict[int, str] | None = None) -> LibraryEntry:
+    people = people or {}
     return LibraryEntry(id=row.id, name=row.name, source=row.source, format=row.format, encoding=row.encoding,
                         size_bytes=row.size_bytes, sha256=row.sha256, speakers=[sp.original for sp in speakers],
                         utterances=row.turn_count, words=row.word_count, added_at=_iso(row.added_at),
-                        speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language)
+                        speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language,
+                        participants={sp.original: people[sp.participant_id] for sp in speakers
+                                      if sp.participant_id in people})

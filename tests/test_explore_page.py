@@ -137,3 +137,15 @@ def test_a_bookmarked_address_opens_that_view(explore, meeting):
     at.segmented_control(key="explore_view").set_value("sentiment").run()
     assert (at.query_params["doc"], at.query_params["tab"], at.query_params["word"]) == (
         meeting, "sentiment", "remote control")
+
+
+def test_speakers_mapped_to_one_participant_are_counted_as_one_person(explore, data_dir, meeting):
+    core = QualiaCore(data_dir=data_dir, entry_points=False)
+    again, _ = core.library.add_text("again", "Marketing Lead: me again\nBo: hi")
+    core.library.set_participants(meeting, {"Marketing": "Person M"})
+    core.library.set_participants(again.id, {"Marketing Lead": "Person M"})
+    at = explore("words")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.segmented_control(key="explore_view").set_value("speakers").run()
+    people = next(d.value for d in at.dataframe if "meetings" in d.value.columns)
+    assert list(people["participant"]) == ["Person M"] and people["meetings"][0] == 2

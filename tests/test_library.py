@@ -170,3 +170,18 @@ def test_processes_adding_renaming_and_deleting_at_once_lose_nothing(data_dir, f
     assert sorted(e.name for e in entries if e.name.startswith("own")) == [f"own {i} take 9" for i in range(3)]
     assert len({e.sha256 for e in entries}) == len(entries)
     assert len(list((data_dir / "files").iterdir())) == len(entries)
+
+
+def test_speakers_of_several_interviews_can_be_one_participant(core):
+    first, _ = core.library.add("a.txt", MEETING.encode())
+    second, _ = core.library.add("b.txt", b"Ana S.: hello again\nCarla: welcome\n")
+    core.library.set_participants(first.id, {"Ana Silva": "Teacher A"})
+    core.library.set_participants(second.id, {"Ana S.": "Teacher A", "Carla": "Parent 1"})
+    assert [e.participants for e in core.library.list()] == [{"Ana Silva": "Teacher A"},
+                                                             {"Ana S.": "Teacher A", "Carla": "Parent 1"}]
+    core.library.pseudonymise(first.id)  # a pseudonym does not change who the person is
+    assert core.library.entry(first.id).participants == {"Ana Silva": "Teacher A"}
+    with pytest.raises(LibraryError, match="no speaker"):
+        core.library.set_participants(first.id, {"Nobody": "X"})
+    core.library.set_participants(second.id, {"Carla": ""})
+    assert core.library.entry(second.id).participants == {"Ana S.": "Teacher A"}
