@@ -5,6 +5,7 @@ earlier layout, and a study database on PostgreSQL."""
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import shutil
@@ -17,14 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from ops.backup import ArchiveRejected, create, restore, verify
+from ops.backup import ArchiveRejected, BackupError, create, restore, verify
 from ops.backup import database as db
 from ops.backup.cli import _show_plan
 from ops.backup.info import read_manifest
 from ops.backup.settings import REPO_ROOT
 from qualia_core import QualiaCore
-from test_backup_support import (LIVE_DATABASE_FILES, env, fill_data_dir, integrity,  # noqa: F401 - env: a fixture
+from test_backup_support import (LIVE_DATABASE_FILES, damage, env, fill_data_dir, integrity,  # noqa: F401 - env
                                  member_bytes, replace_member, tree)
+
+restore_module = importlib.import_module("ops.backup.restore")
 
 LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_library" / "data"
 WRITES = 200
@@ -286,3 +289,24 @@ def test_on_postgresql_the_archive_holds_the_files_and_says_to_back_the_database
     assert done.returncode == 0, done.stderr
     assert "Created" in done.stdout and "Note: The study database is on PostgreSQL" in done.stdout
     assert "pg_dump" in done.stdout and "s3cret" not in done.stdout + done.stderr
+
+
+def test_a_staged_data_dir_that_differs_from_the_archive_is_never_swapped_in(env, monkeypatch):
+    """A WAL beside the restored database (or anything the archive does not list) stops the restore before the
+    swap: nothing is changed."""
+    data, backups, plugins, dotenv = env
+    info = create(data, backups, plugins, dotenv)
+    damage(data)
+    damaged = tree(data)
+    real = restore_module._extract_member
+
+    def with_a_stale_wal(tar, member, root):
+        real(tar, member, root)
+        if member.name == "data/qualia.db":
+            (root / "data" / "qualia.db-wal").write_bytes(b"a WAL of another database")
+
+    monkeypatch.setattr(restore_module, "_extract_member", with_a_stale_wal)
+    with pytest.raises(BackupError, match="unexpected data/qualia.db-wal"):
+        restore(info.path, data, backups, plugins_dir=plugins, confirm=True)
+    assert tree(data) == damaged
+    assert not [p.name for p in data.parent.iterdir() if "restore" in p.name]
