@@ -29,7 +29,7 @@ from test_backup_support import (LIVE_DATABASE_FILES, damage, env, fill_data_dir
 
 restore_module = importlib.import_module("ops.backup.restore")
 
-LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_library" / "data"
+LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_library" / "round1_data_dir"
 WRITES = 200
 BACKUP_EVERY = 25  # writes between two backups taken while the writer runs
 

@@ -11,7 +11,7 @@ import pytest
 
 from qualia_core import QualiaCore
 
-LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_library" / "data"
+LEGACY = Path(__file__).resolve().parent / "fixtures" / "legacy_library" / "round1_data_dir"
 
 
 def old_entries(root: Path) -> dict[str, dict]:
