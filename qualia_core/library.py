@@ -17,13 +17,12 @@ import logging
 import os
 import re
 import threading
-import unicodedata
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .atomic import atomic_write_bytes
+from .library_entries import AddReport, LibraryEntry, entry_of, iso, pseudonyms, slugify
 from .document import Document, Utterance, combine_documents
 from .errors import LibraryError, QualiaError
 from .text import count_words, detect_language
@@ -32,59 +31,6 @@ log = logging.getLogger(__name__)
 
 FILES = "files"
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-@dataclass
-class LibraryEntry:
-    id: str
-    name: str
-    source: str
-    format: str
-    encoding: str | None
-    size_bytes: int
-    sha256: str
-    speakers: list[str]
-    utterances: int
-    words: int
-    added_at: str
-    speaker_map: dict[str, str] = field(default_factory=dict)
-    language: str | None = None
-    participants: dict[str, str] = field(default_factory=dict)  # original speaker -> the study participant
-
-    @property
-    def shown_speakers(self) -> list[str]:
-        return list(dict.fromkeys(self.speaker_map.get(s, s) for s in self.speakers))
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class AddReport:
-    """What became of each file of an upload: (file name, entry) added or already there; (file name, why) refused."""
-
-    added: list[tuple[str, LibraryEntry]] = field(default_factory=list)
-    existing: list[tuple[str, LibraryEntry]] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [f"{len(self.added)} added"]
-        if self.existing:
-            parts.append(f"{len(self.existing)} already in the library")
-        if self.refused:
-            parts.append(f"{len(self.refused)} refused")
-        return ", ".join(parts) + "."
-
-
-def slugify(name: str) -> str:
-    stem = unicodedata.normalize("NFKD", Path(name).stem).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "document"
-
-
-def pseudonyms(speakers: list[str], prefix: str = "P") -> dict[str, str]:
-    """P01, P02… in order of first appearance."""
-    width = max(2, len(str(len(speakers))))
-    return {s: f"{prefix}{i:0{width}d}" for i, s in enumerate(speakers, 1)}
 
 
 def _check_id(doc_id: str) -> str:
@@ -125,6 +71,8 @@ class DocumentLibrary:
         """The study database, opened (and migrated, and the earlier library moved in) on first use."""
         with self._lock:
             stamp = self._file_stamp()
+            if self._store is not None and stamp == ("missing",):
+                stamp = self._wait_for_restore()
             if self._store is not None and stamp != self._stamp:
                 log.info("library: the database file was replaced (a restore?); reopening it")
                 self._store.close()
@@ -139,6 +87,22 @@ class DocumentLibrary:
                 import_legacy_library(self, self.data_dir / "library")
             return self._store
 
+    def _wait_for_restore(self, seconds: float = 5.0) -> tuple | None:
+        """The database file vanished under an open store: a restore is swapping the data dir (two renames).
+        Wait for it to come back rather than create an empty study in the gap."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            stamp = self._file_stamp()
+            if stamp != ("missing",):
+                return stamp
+        if not self.data_dir.exists():
+            raise LibraryError(f"The data folder {self.data_dir} is missing (a restore that did not finish?). "
+                               "Run `python -m ops.backup restore` again, or check the folder.")
+        return ("missing",)  # the folder is there without a database: a new one is made
+
     # -- reading --
     def list(self) -> list[LibraryEntry]:
         """Every document, oldest first."""
@@ -152,7 +116,7 @@ class DocumentLibrary:
             for sp in s.scalars(select(Speaker).order_by(Speaker.document_id, Speaker.position)):
                 speakers.setdefault(sp.document_id, []).append(sp)
             people = dict(s.execute(select(Participant.id, Participant.name)).all())
-            return [_entry(row, speakers.get(row.id, []), people) for row in rows]
+            return [entry_of(row, speakers.get(row.id, []), people) for row in rows]
 
     def entry(self, doc_id: str) -> LibraryEntry:
         from sqlalchemy import select
@@ -169,7 +133,7 @@ class DocumentLibrary:
             ids = {sp.participant_id for sp in speakers if sp.participant_id is not None}
             people = dict(s.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all()) \
                 if ids else {}
-            return _entry(row, speakers, people)
+            return entry_of(row, speakers, people)
 
     def version(self, entries: list[LibraryEntry] | None = None) -> str:
         """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
@@ -201,7 +165,7 @@ class DocumentLibrary:
             turns = s.execute(select(Turn.speaker, Turn.start, Turn.end, Turn.text)
                               .where(Turn.document_id == doc_id).order_by(Turn.idx)).all()
             metadata = {"source": row.source, "format": row.format, "encoding": row.encoding, "name": row.name,
-                        "added_at": _iso(row.added_at), "language": row.language}
+                        "added_at": iso(row.added_at), "language": row.language}
         utterances = [Utterance(names.get(sp, sp) if sp else sp, text, start, end) for sp, start, end, text in turns]
         if names:
             metadata["speaker_map"] = dict(names)
@@ -388,19 +352,3 @@ class DocumentLibrary:
         path.unlink(missing_ok=True)  # its bytes are no other document's: sha256 is unique
         self._docs.pop(doc_id, None)
         log.info("library: deleted %s", doc_id)
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:  # SQLite gives naive datetimes back; they were stored in UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat(timespec="seconds")
-
-
-def _entry(row, speakers, people: dict[int, str] | None = None) -> LibraryEntry:
-    people = people or {}
-    return LibraryEntry(id=row.id, name=row.name, source=row.source, format=row.format, encoding=row.encoding,
-                        size_bytes=row.size_bytes, sha256=row.sha256, speakers=[sp.original for sp in speakers],
-                        utterances=row.turn_count, words=row.word_count, added_at=_iso(row.added_at),
-                        speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language,
-                        participants={sp.original: people[sp.participant_id] for sp in speakers
-                                      if sp.participant_id in people})
