@@ -44,6 +44,8 @@ UNSETTLED = """() => {
     if (document.querySelector(sel)) waiting.push(sel);
   if (![...document.images].every(img => img.complete)) waiting.push('images');
   if (![...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))) waiting.push('plotly');
+  const app = document.querySelector('[data-testid=stApp]');
+  if (app && app.getAttribute('data-test-script-state') !== 'notRunning') waiting.push('script running');
   return waiting.length === 0 && document.querySelector('h1') !== null;
 }"""
 
@@ -82,9 +84,11 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def rss_mb(proc: subprocess.Popen) -> float:
+def rss_mb(proc: subprocess.Popen, workers: bool = True) -> float:
+    """The server's RSS in MB, with its worker processes unless `workers` is False."""
     main = psutil.Process(proc.pid)
-    return sum(p.memory_info().rss for p in [main, *main.children(recursive=True)]) / 2**20
+    processes = [main, *main.children(recursive=True)] if workers else [main]
+    return sum(p.memory_info().rss for p in processes) / 2**20
 
 
 def settle(page, heading: str | None = None) -> None:

@@ -37,18 +37,33 @@ def setting(name: str):
     return config.get(name)
 
 
-@st.cache_resource(show_spinner="Loading plugins…")
-def get_core() -> QualiaCore:
-    """One core per server process, shared by every session (its cache and library are thread-safe)."""
+def build_core() -> QualiaCore:
+    """The app's core: plugins discovered, the circuit breakers of ops/ guarding every plugin call when that
+    package is installed, and the study database open."""
     core = QualiaCore()
-    try:  # the circuit breakers of ops/ guard every plugin call when that package is installed
+    try:
         from ops.monitoring.breaker_registry import registry_for
     except ImportError:
         pass
     else:
         core.guard = registry_for(core.data_dir)
     core.discover_plugins()
+    core.library.list()  # opens (and migrates) the study database
     return core
+
+
+_PREBUILT: list[QualiaCore] = []
+
+
+def prebuild_core() -> None:
+    """Called by scripts/serve.py before the server listens, so the first page finds the core ready."""
+    _PREBUILT.append(build_core())
+
+
+@st.cache_resource(show_spinner="Loading plugins…")
+def get_core() -> QualiaCore:
+    """One core per server process, shared by every session (its cache and library are thread-safe)."""
+    return _PREBUILT.pop() if _PREBUILT else build_core()
 
 
 def clock(seconds: float | None) -> str:

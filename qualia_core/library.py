@@ -33,6 +33,24 @@ FILES = "files"
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
+class CombinedDocument(Document):
+    """Several documents as one (qualia_core.document.combine_documents), whose turns are read on first use."""
+
+    def __init__(self, doc_id: str, fingerprint: str, load: Callable[[], list[Document]]):
+        self.id, self.content, self._load, self._lock = doc_id, "", load, threading.Lock()
+        self.metadata = {"format": "combined", "source": "the library"}
+        self.__dict__["fingerprint"] = fingerprint  # the cached_property, known without the turns
+
+    @property
+    def utterances(self) -> list[Utterance]:
+        with self._lock:
+            if "_turns" not in self.__dict__:
+                whole = combine_documents(self._load(), doc_id=self.id)
+                self.metadata.update(whole.metadata)
+                self.__dict__["_turns"] = whole.utterances
+            return self.__dict__["_turns"]
+
+
 def _check_id(doc_id: str) -> str:
     if not ID_RE.fullmatch(doc_id or ""):
         raise LibraryError(f"'{doc_id}' is not a library document id")
@@ -145,33 +163,45 @@ class DocumentLibrary:
     def get(self, doc_id: str) -> Document:
         """The document with its speaker names applied, built from its turns in the store (kept in memory
         until the document changes: a rename, speaker names, or another database after a restore)."""
+        return self.get_many([doc_id])[0]
+
+    def get_many(self, doc_ids: list[str]) -> list[Document]:
+        """Several documents at once (as `get`): the ones not in memory are read in one query."""
         from sqlalchemy import select
 
         from .store.models import Document as Row, Speaker, Turn
 
-        _check_id(doc_id)
+        for doc_id in doc_ids:
+            _check_id(doc_id)
         store = self.store
-        with store.session() as s:
-            row = s.get(Row, doc_id)
-            if row is None:
-                raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
+        with store.engine.connect() as connection:
+            rows = {r.id: r for r in connection.execute(select(Row).where(Row.id.in_(doc_ids)))}
+            missing = [d for d in doc_ids if d not in rows]
+            if missing:
+                raise LibraryError(f"No document '{missing[0]}' in the library: it may have been deleted. "
                                    "Reload the list to see what is there.")
-            key = (self._stamp, row.sha256, row.revision, row.name)
-            cached = self._docs.get(doc_id)
-            if cached and cached[0] == key:
-                return cached[1]
-            names = {sp.original: sp.shown for sp in s.scalars(select(Speaker).where(Speaker.document_id == doc_id))
-                     if sp.shown}
-            turns = s.execute(select(Turn.speaker, Turn.start, Turn.end, Turn.text)
-                              .where(Turn.document_id == doc_id).order_by(Turn.idx)).all()
-            metadata = {"source": row.source, "format": row.format, "encoding": row.encoding, "name": row.name,
-                        "added_at": iso(row.added_at), "language": row.language}
-        utterances = [Utterance(names.get(sp, sp) if sp else sp, text, start, end) for sp, start, end, text in turns]
-        if names:
-            metadata["speaker_map"] = dict(names)
-        doc = Document(doc_id, "", utterances, metadata)
-        self._docs[doc_id] = (key, doc)
-        return doc
+            keys = {d: (self._stamp, r.sha256, r.revision, r.name) for d, r in rows.items()}
+            stale = [d for d in dict.fromkeys(doc_ids) if (self._docs.get(d) or (None,))[0] != keys[d]]
+            if stale:
+                names: dict[str, dict[str, str]] = {}
+                for d, original, shown in connection.execute(
+                        select(Speaker.document_id, Speaker.original, Speaker.shown)
+                        .where(Speaker.document_id.in_(stale), Speaker.shown.is_not(None))):
+                    names.setdefault(d, {})[original] = shown
+                turns: dict[str, list[Utterance]] = {d: [] for d in stale}
+                for d, sp, start, end, text_ in connection.execute(
+                        select(Turn.document_id, Turn.speaker, Turn.start, Turn.end, Turn.text)
+                        .where(Turn.document_id.in_(stale)).order_by(Turn.document_id, Turn.idx)):
+                    shown = names.get(d)
+                    turns[d].append(Utterance(shown.get(sp, sp) if shown and sp else sp, text_, start, end))
+                for d in stale:
+                    r = rows[d]
+                    metadata = {"source": r.source, "format": r.format, "encoding": r.encoding, "name": r.name,
+                                "added_at": iso(r.added_at), "language": r.language}
+                    if names.get(d):
+                        metadata["speaker_map"] = dict(names[d])
+                    self._docs[d] = (keys[d], Document(d, "", turns[d], metadata))
+        return [self._docs[d][1] for d in doc_ids]
 
     def original(self, doc_id: str) -> Path:
         """The file as it was uploaded."""
@@ -179,13 +209,21 @@ class DocumentLibrary:
         return self.files / (entry.sha256 + Path(entry.source).suffix.lower())
 
     def combined(self, doc_ids: list[str] | None = None) -> Document:
-        """All documents (or the given ones) as one, for library-wide word, sentiment and speaker views."""
-        ids = doc_ids if doc_ids is not None else [e.id for e in self.list()]
-        docs = [self.get(i) for i in ids]
-        key = tuple(map(id, docs))  # get() returns the same objects while the documents are unchanged
+        """All documents (or the given ones) as one, for library-wide word views. Its turns are read only when
+        an analysis runs on it: a result already in the cache is found by its fingerprint, which comes from
+        the documents' files and speaker names (no turn is read to compute it)."""
+        entries = self.list()
+        by_id = {e.id: e for e in entries}
+        ids = doc_ids if doc_ids is not None else [e.id for e in entries]
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise LibraryError(f"No document '{unknown[0]}' in the library: it may have been deleted.")
+        state = [[i, by_id[i].sha256, sorted(by_id[i].speaker_map.items())] for i in ids]
+        fingerprint = hashlib.sha256(("combined\x1e" + json.dumps(state, ensure_ascii=False)).encode()).hexdigest()
         cached = self._combined
-        if cached is None or cached[0] != key:
-            cached = self._combined = (key, combine_documents(docs, doc_id=f"library-{len(ids)}"))
+        if cached is None or cached[0] != fingerprint:
+            doc = CombinedDocument(f"library-{len(ids)}", fingerprint, lambda: self.get_many(ids))
+            cached = self._combined = (fingerprint, doc)
         return cached[1]
 
     # -- writing --

@@ -185,3 +185,17 @@ def test_speakers_of_several_interviews_can_be_one_participant(core):
         core.library.set_participants(first.id, {"Nobody": "X"})
     core.library.set_participants(second.id, {"Carla": ""})
     assert core.library.entry(second.id).participants == {"Ana S.": "Teacher A"}
+
+
+def test_the_whole_library_as_one_document_reads_no_turn_when_its_results_are_cached(core, data_dir, monkeypatch):
+    first, _ = core.library.add("a.txt", MEETING.encode())
+    core.library.add("b.txt", b"Carla: the budget\nDavi: the budget again\n")
+    counts = core.execute_plugin("word_frequency", core.library.combined())
+    assert counts["total_tokens"] == 13 + 5
+    again = QualiaCore(data_dir=data_dir, entry_points=False)  # a restart: nothing in memory
+    monkeypatch.setattr(type(again.library), "get_many", lambda *a: pytest.fail("turns were read"))
+    assert again.execute_plugin("word_frequency", again.library.combined()) == counts
+    monkeypatch.undo()
+    again.library.pseudonymise(first.id)  # speaker names change what the whole library shows
+    assert again.library.combined().fingerprint != core.library.combined().fingerprint
+    assert "P01" in again.library.combined().speakers

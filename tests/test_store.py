@@ -92,6 +92,18 @@ def test_deleting_a_participant_leaves_the_speakers_unmapped(store):
         assert s.get(Speaker, ("interview-1-abcd1234", "Ana Silva")).participant_id is None
 
 
+def test_the_schema_head_the_store_checks_is_the_newest_migration():
+    """Store.open skips Alembic when the database is at SCHEMA_HEAD: it must name the real head."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from qualia_core.store.database import MIGRATIONS, SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+
+
 def test_the_embedded_database_is_an_sqlite_file_in_wal_mode(tmp_path):
     from qualia_core.store import default_url
 

@@ -28,6 +28,7 @@ from ..errors import SettingsError
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SCHEMA_HEAD = "0002"  # the newest migration in migrations/versions (a test keeps the two in step)
 _PG_LOCK_KEY = 0x5175616C6961  # "Qualia": the advisory lock that serialises migrations on PostgreSQL
 
 try:
@@ -71,9 +72,18 @@ class Store:
         else:
             engine = create_engine(parsed, pool_pre_ping=True)
         store = cls(engine)
-        if upgrade:
+        if upgrade and store._schema_version() != SCHEMA_HEAD:  # at the head already: Alembic is not even loaded
             store.upgrade()
         return store
+
+    def _schema_version(self) -> str | None:
+        """The database's Alembic revision, read directly (None for a new database)."""
+        from sqlalchemy import inspect
+
+        with self.engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
