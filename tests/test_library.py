@@ -196,6 +196,7 @@ def test_the_whole_library_as_one_document_reads_no_turn_when_its_results_are_ca
     monkeypatch.setattr(type(again.library), "get_many", lambda *a: pytest.fail("turns were read"))
     assert again.execute_plugin("word_frequency", again.library.combined()) == counts
     monkeypatch.undo()
+    before = again.library.combined().fingerprint
     again.library.pseudonymise(first.id)  # speaker names change what the whole library shows
-    assert again.library.combined().fingerprint != core.library.combined().fingerprint
+    assert again.library.combined().fingerprint != before
     assert "P01" in again.library.combined().speakers
