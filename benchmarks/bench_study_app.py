@@ -111,7 +111,11 @@ def main() -> int:
         page.keyboard.press("Escape")
         box.first.locator('[data-tag][aria-label="Word frequency"]').wait_for()
         settle(page)
-        analyze_s = timed(lambda: page.get_by_role("button", name="Run").click(), page,
+        run = page.get_by_role("button", name="Run")
+        if run.is_disabled():
+            page.screenshot(path=str(work / "analyze.png"), full_page=True)
+            raise RuntimeError(f"Run is disabled: the choices did not stick (see {work / 'analyze.png'})")
+        analyze_s = timed(lambda: run.click(), page,
                           lambda: page.get_by_text(f"{len(files)} documents").first.wait_for())
         time.sleep(1)
         rss, server_rss = rss_mb(proc), rss_mb(proc, workers=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -119,19 +120,24 @@ def empty_library_hint() -> None:
             icon=":material/upload_file:")
 
 
-@st.cache_resource
+@contextmanager
 def corpus_executor():
-    """One long-lived worker pool for corpus runs (None: run in the server process).
-
-    Workers come from a forkserver, not a fork of the threaded Streamlit server."""
+    """A worker pool for one corpus run (None: run in the server process). Its workers exit when the run ends,
+    so the server does not keep their memory between runs; they come from a forkserver, not a fork of the
+    threaded Streamlit server. QUALIA_CORPUS_WORKERS sets how many (0: one per CPU)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     workers = setting("QUALIA_CORPUS_WORKERS") or os.cpu_count() or 1
     if workers <= 1:
-        return None
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        yield None
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # the workers are gone before the page goes on
 
 
 def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict], progress=None):
@@ -140,7 +146,8 @@ def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict]
     core = get_core()
     try:
         docs = [core.library.get(d) for d in doc_ids]
-        return core.run_many(docs, plugin_ids, configs, executor=corpus_executor(), progress=progress,
+        with corpus_executor() as pool:
+            return core.run_many(docs, plugin_ids, configs, executor=pool, progress=progress,
                              names={e.id: e.name for e in core.library.list()})
     except QualiaError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -149,4 +156,8 @@ def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict]
 
 def library_corpus(plugin_ids: list[str], progress=None) -> dict:
     """The whole library as a corpus (computed once per library version, in the worker pool)."""
-    return get_core().library_views.corpus(plugin_ids, executor=corpus_executor(), progress=progress)
+    core = get_core()
+    if (known := core.library_views.known_corpus(plugin_ids)) is not None:
+        return known  # no pool to start
+    with corpus_executor() as pool:
+        return core.library_views.corpus(plugin_ids, executor=pool, progress=progress)

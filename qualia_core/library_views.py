@@ -59,16 +59,23 @@ class LibraryViews:
         with self._lock:
             return self._memo.get(key)
 
+    def _corpus_key(self, entries, plugin_ids: Sequence[str], configs: Mapping[str, Any] | None) -> tuple:
+        return ("corpus", self.core.library.version(entries), tuple(plugin_ids),
+                json.dumps(configs or {}, sort_keys=True, default=str))
+
+    def known_corpus(self, plugin_ids: Sequence[str], configs: Mapping[str, Any] | None = None):
+        """The corpus result of this library version when it was computed already, else None."""
+        return self._known(self._corpus_key(self.core.library.list(), plugin_ids, configs))
+
     def corpus(self, plugin_ids: Sequence[str], configs: Mapping[str, Any] | None = None, executor=None,
                progress=None) -> dict[str, dict[str, Any]]:
         """run_corpus over every library document (speaker names applied): doc id -> plugin id -> result."""
         library = self.core.library
         entries = library.list()
-        key = ("corpus", library.version(entries), tuple(plugin_ids),
-               json.dumps(configs or {}, sort_keys=True, default=str))
+        key = self._corpus_key(entries, plugin_ids, configs)
         if (known := self._known(key)) is not None:
             return known
-        documents = [library.get(e.id) for e in entries]
+        documents = library.get_many([e.id for e in entries])
         result = run_corpus(self.core, documents, list(plugin_ids), dict(configs or {}), executor=executor,
                             progress=progress)
         return result if failures(result) else self._remember(key, result)
