@@ -88,6 +88,16 @@ class ResultCache:
             self.hits += 1
         return result
 
+    def has(self, plugin_id: str, key: str) -> bool:
+        """Whether a result is stored (in memory, waiting to be written, or on disk), without reading it."""
+        with self._lock:
+            if key in self._memory:
+                return True
+        if self.directory is None:
+            return False
+        path = self._path(plugin_id, key)
+        return WRITER.pending(path) is not None or os.path.exists(path)
+
     def _read(self, plugin_id: str, key: str) -> dict[str, Any] | None:
         path = self._path(plugin_id, key)
         try:

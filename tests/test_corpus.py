@@ -349,3 +349,26 @@ def test_keyness_filters_and_order(tiny, options, words):
 def test_keyness_refuses_an_unknown_or_empty_target(tiny, target, error):
     with pytest.raises(error):
         keyness(tiny, **target)
+
+
+def test_iter_corpus_hands_over_each_document_as_it_is_done(tmp_path):
+    """The stream yields a document before the next one is even started, and ends with every document once."""
+    from qualia_core.corpus import collect_sources, iter_corpus
+
+    core = QualiaCore(data_dir=tmp_path, entry_points=False)
+    every = [doc_id for doc_id, _ in collect_sources(CORPUS)]
+    started = []
+    stream = iter_corpus(core, CORPUS, ["speaker_stats"], progress=lambda done, total, doc: started.append(doc))
+    first_id, first = next(stream)
+    assert started == [first_id] and first["speaker_stats"]["total_turns"] > 0
+    rest = dict(stream)
+    assert first_id not in rest and sorted([first_id, *rest]) == sorted(every)
+
+
+@pytest.mark.parametrize("kind", ["sequential", "process"])
+def test_iter_corpus_gives_what_run_corpus_gives(kind, pool, sequential, tmp_path):
+    from qualia_core.corpus import iter_corpus
+
+    core = QualiaCore(data_dir=tmp_path, entry_points=False)
+    streamed = dict(iter_corpus(core, CORPUS, PLUGINS, CONFIG, executor=_executor(kind, pool), in_flight=1))
+    assert streamed == sequential
