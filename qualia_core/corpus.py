@@ -5,9 +5,10 @@
     for doc_id, entries in iter_corpus(core, ["interviews/"], [...], executor=pool):   # bounded memory
         ...
 
-`run_corpus` holds every result and returns them in source order; `iter_corpus` hands each document over
-as it is done and keeps nothing, so a caller that keeps only a row a meeting runs a study of any size in
-bounded memory (the 197 shared meetings and four copies of them: 48 and 59 MB peak in the client).
+`run_corpus` returns a CorpusResult in source order that keeps each result's cache key and reads a document's
+results when asked for; `iter_corpus` hands each document over as it is done and keeps nothing. Either way a
+study of any size runs in bounded memory (the 197 shared meetings and four copies of them: 52 and 60 MB peak
+in the client through run_corpus, 48 and 60 MB through iter_corpus).
 
 - Sources: files, folders (every .txt .vtt .srt .docx below, by sorted relative path; names starting with
   "." or "~$" skipped) or Documents. A document's id is its file stem (a Document keeps its id); a stem
@@ -16,7 +17,8 @@ bounded memory (the 197 shared meetings and four copies of them: 48 and 59 MB pe
 - Config: with a list of plugin ids, {plugin id: config}, which may also name plugins they require
   (execute_plugin's dependency_configs); with one plugin id given as a string, that plugin's config.
   Everything is validated before anything runs (ConfigError, PluginNotFoundError, DependencyError).
-- Result: doc id -> plugin id -> what execute_plugin returns, in source and plugin order. A failure
+- Result: doc id -> plugin id -> what execute_plugin returns, in source and plugin order (a read-only
+  Mapping, qualia_core.corpus_result.CorpusResult: each document is read from the cache on access). A failure
   is in its place as exactly {"error": message, "error_type": name} (an unreadable file gives it for
   every plugin) and never stops the other documents; `failures(result)` lists them.
 - executor None runs here through the core itself (its breakers count failures). Otherwise each
@@ -245,9 +247,12 @@ def run_task(task: CorpusTask) -> dict[str, Any]:
 def run_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Mapping[str, Any] | None = None,
                executor: Executor | None = None, progress: Progress | None = None) -> dict[str, dict[str, dict]]:
     """Run plugins over a corpus; see the module docstring for sources, config, results and executors."""
+    from .corpus_result import CorpusResult
+
     order = [doc_id for doc_id, _ in collect_sources(sources)]
-    result = dict(iter_corpus(core, sources, plugin_ids, config, executor=executor, progress=progress))
-    return {doc_id: result[doc_id] for doc_id in order}
+    refs = {doc_id: entries for doc_id, entries, _ in
+            _stream(core, sources, plugin_ids, config, executor, progress, None, load=False)}
+    return CorpusResult(core.cache, {doc_id: refs[doc_id] for doc_id in order})
 
 
 def iter_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Mapping[str, Any] | None = None,
@@ -257,7 +262,16 @@ def iter_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Map
     from the cache first, the others in the order they finish. Nothing is held once yielded, so a caller that
     keeps only what it needs (a table row, a count) runs a corpus of any size in bounded memory. At most
     `in_flight` documents (default: 4 a worker) are handed to the executor at a time."""
+    for doc_id, entries, _ in _stream(core, sources, plugin_ids, config, executor, progress, in_flight, load=True):
+        yield doc_id, entries
+
+
+def _stream(core, sources, plugin_ids, config, executor, progress, in_flight,
+            load: bool) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(doc id, entries, refs): with `load`, entries hold every result; without, `refs` name each stored
+    result by its cache key (StoredResult) and entries are empty, so nothing is kept."""
     from . import __version__
+    from .corpus_result import StoredResult
 
     started = time.perf_counter()
     plan = _plan(core, plugin_ids, config)
@@ -285,18 +299,24 @@ def iter_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Map
                 entries[pid] = computed[pid]
             elif pid in refused:
                 entries[pid] = dict(refused[pid])
+            elif not load and keys:
+                entries[pid] = True  # stored: named by its key, not read
             else:
                 entries[pid] = core.cache.get(pid, keys[pid]) if keys else None
                 if entries[pid] is None:  # gone from the cache meanwhile: run it here
                     entries[pid] = _work(core, doc_id, source, [pid], plan.configs)["results"][pid]
         return entries
 
-    def finish(doc_id: str, entries: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def finish(doc_id: str, entries: dict[str, Any], keys: dict[str, str]) -> tuple[str, dict, dict]:
         nonlocal done
         done += 1
         if progress is not None:
             progress(done, total, doc_id)
-        return doc_id, entries
+        if load:
+            return doc_id, entries, {}
+        refs = {pid: (e if e is None or is_error(e) or pid not in keys else StoredResult(pid, keys[pid]))
+                for pid, e in entries.items()}
+        return doc_id, refs, refs
 
     def absorb(doc_id: str, source: Source, stat, outcome: dict[str, Any], in_process: bool) -> dict[str, Any]:
         fingerprint = outcome["fingerprint"]
@@ -314,21 +334,21 @@ def iter_corpus(core, sources: Any, plugin_ids: str | Iterable[str], config: Map
             computed[pid] = result
         if not fingerprint:  # unreadable: every plugin failed in its place
             return {pid: computed.get(pid) or dict(refused.get(pid) or error_entry("not run", "Skipped"))
-                    for pid in plan.ids}
-        return entries_of(doc_id, source, keys, computed)
+                    for pid in plan.ids}, keys
+        return entries_of(doc_id, source, keys, computed), keys
 
     try:
         for doc_id, source, keys in ready:
-            yield finish(doc_id, entries_of(doc_id, source, keys, {}))
+            yield finish(doc_id, entries_of(doc_id, source, keys, {}), keys)
         if executor is None:
             for doc_id, source, stat, missing, _ in pending:
                 ran += 1
-                yield finish(doc_id, absorb(doc_id, source, stat, _work(core, doc_id, source, missing, plan.configs),
-                                            True))
+                yield finish(doc_id, *absorb(doc_id, source, stat, _work(core, doc_id, source, missing,
+                                                                         plan.configs), True))
         else:
             for doc_id, source, stat, outcome in _dispatch(core, plan, pending, executor, in_flight):
                 ran += 1
-                yield finish(doc_id, absorb(doc_id, source, stat, outcome, False))
+                yield finish(doc_id, *absorb(doc_id, source, stat, outcome, False))
     finally:
         if fresh:
             try:

@@ -200,9 +200,9 @@ def test_results_cached_by_a_corpus_run_serve_execute_plugin(pool, tmp_path):
     """run_corpus fills the cache under the keys execute_plugin uses."""
     core = QualiaCore(data_dir=tmp_path)
     result = core.run_corpus(CORPUS / "TS3012d.srt", ["speaker_comparison"], executor=pool)
+    expected = result["TS3012d"]["speaker_comparison"]  # (read from the cache: the result holds its key)
     hits = core.cache.hits
-    assert core.execute_plugin("speaker_comparison", load_path(CORPUS / "TS3012d.srt")) == \
-        result["TS3012d"]["speaker_comparison"]
+    assert core.execute_plugin("speaker_comparison", load_path(CORPUS / "TS3012d.srt")) == expected
     assert core.cache.hits == hits + 1
 
 
@@ -363,6 +363,17 @@ def test_iter_corpus_hands_over_each_document_as_it_is_done(tmp_path):
     assert started == [first_id] and first["speaker_stats"]["total_turns"] > 0
     rest = dict(stream)
     assert first_id not in rest and sorted([first_id, *rest]) == sorted(every)
+
+
+def test_a_corpus_result_holds_keys_and_reads_each_document_from_the_cache(tmp_path):
+    """run_corpus keeps a few bytes a result: each document is read when asked for, a fresh copy each time."""
+    core = QualiaCore(data_dir=tmp_path, entry_points=False)
+    result = core.run_corpus(CORPUS, ["speaker_stats"])
+    first = next(iter(result))
+    result[first]["speaker_stats"]["total_turns"] = -1
+    assert result[first]["speaker_stats"]["total_turns"] > 0
+    core.clear_cache()
+    assert result[first]["speaker_stats"]["error_type"] == "ResultGone"
 
 
 @pytest.mark.parametrize("kind", ["sequential", "process"])
