@@ -97,7 +97,7 @@ def main() -> int:
         page.goto(page.url.split("/explore")[0] + "/analyze")
         page.get_by_role("heading", name="Analyze").first.wait_for()
         settle(page)
-        page.get_by_role("button", name="Whole library").click()
+        page.get_by_text("Whole library", exact=True).click()
         settle(page)
         box = page.locator("[data-testid=stMultiSelect]").filter(has=page.get_by_role("combobox", name="Analyzers"))
         for _ in range(5):  # the list can re-render while the page settles: open it again
@@ -120,11 +120,17 @@ def main() -> int:
         time.sleep(1)
         rss, server_rss = rss_mb(proc), rss_mb(proc, workers=False)
         stop(proc)
-        warm_s, proc, page = visit_explore(browser, env, work, "restart")
-        warm_rss = rss_mb(proc)
-        stop(proc)
+        restarts = []
+        for i in range(3):  # the server restarted three times: the median
+            seconds, proc, page = visit_explore(browser, env, work, f"restart{i}")
+            restarts.append(seconds)
+            warm_rss = rss_mb(proc)
+            page.context.close()
+            stop(proc)
+        warm_s = sorted(restarts)[1]
         browser.close()
-    print(f"Explore ?doc=all after a restart (cache on disk)  {warm_s:6.2f} s   (target <= 2 s: "
+    print(f"Explore ?doc=all after a restart (cache on disk)  {warm_s:6.2f} s   median of "
+          f"{', '.join(f'{r:.2f}' for r in restarts)} (target <= 2 s: "
           f"{'met' if warm_s <= 2 else 'NOT met'}; a library of one meeting: {peer_s:.2f} s, {warm_s / peer_s:.1f}x)")
     print(f"move the word slider                              {slider_s:6.2f} s   (target <= 0.5 s: "
           f"{'met' if slider_s <= 0.5 else 'NOT met'})")

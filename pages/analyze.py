@@ -32,15 +32,14 @@ if not entries:
     st.stop()
 by_id = {e.id: e for e in entries}
 
-def select_all() -> None:
-    st.session_state["analyze_docs"] = list(by_id)
-
-
-cols = st.columns([5, 1])
-doc_ids = cols[0].multiselect("Documents", list(by_id), format_func=lambda i: by_id[i].name, key="analyze_docs",
-                              default=[entries[-1].id] if len(entries) == 1 else None,
-                              placeholder="Choose one or more documents")
-cols[1].button("Whole library", on_click=select_all, key="analyze_all", help="Select every document")
+cols = st.columns([5, 1], vertical_alignment="bottom")
+# A switch, not a button that fills the box: a button's programmatic value could be lost when the next choice
+# is made before its rerun reached the browser.
+whole = cols[1].toggle("Whole library", key="analyze_all", help="Every document of the library")
+picked = cols[0].multiselect("Documents", list(by_id), format_func=lambda i: by_id[i].name, key="analyze_docs",
+                             default=[entries[-1].id] if len(entries) == 1 else None, disabled=whole,
+                             placeholder=f"All {len(entries)} documents" if whole else "Choose one or more documents")
+doc_ids = list(by_id) if whole else picked
 
 GROUPS = [(PluginType.DOCUMENT, "Document processors", "Clean and restructure a transcript."),
           (PluginType.ANALYZER, "Analyzers", "Compute numbers and tables from the speech."),

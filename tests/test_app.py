@@ -188,8 +188,8 @@ def test_no_page_renders_raw_html(source):
 def test_analyzing_several_documents_runs_them_as_a_corpus(app, with_meeting, data_dir):
     QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("second", "Ana: the remote control is great")
     at = app("pages/analyze.py")
-    at.button(key="analyze_all").click().run()
-    assert len(at.multiselect(key="analyze_docs").value) == 2
+    at.toggle(key="analyze_all").set_value(True).run()
+    assert at.multiselect(key="analyze_docs").disabled
     at.multiselect(key="analyze_plugins_analyzer").set_value(["word_frequency"]).run()
     at.button(key="analyze_run").click().run()
     assert not at.exception and not at.error
