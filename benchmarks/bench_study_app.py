@@ -110,6 +110,7 @@ def main() -> int:
             break
         page.keyboard.press("Escape")
         box.first.locator('[data-tag][aria-label="Word frequency"]').wait_for()
+        page.get_by_text("Word frequency — parameters").first.wait_for()  # the server has run with the choice
         settle(page)
         run = page.get_by_role("button", name="Run")
         if run.is_disabled():
