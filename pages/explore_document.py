@@ -52,7 +52,7 @@ def show_turn(doc_id: str, index: int, key: str) -> None:
     for j in range(max(0, index - 1), min(len(doc.utterances), index + 2)):
         u = doc.utterances[j]
         with st.container(border=j == index, key=f"{key}_{j}"):
-            st.caption(f"turn {j} · {u.speaker or 'no speaker'} · {clock(u.start)}")
+            st.text(f"turn {j} · {u.speaker or 'no speaker'} · {clock(u.start)}")  # names are text, not Markdown
             st.text(u.text)
 
 

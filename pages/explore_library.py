@@ -21,7 +21,8 @@ def _corpus(plugin_ids: list[str], names: dict) -> dict:
     result = library_corpus(plugin_ids, progress=lambda d, t, doc: bar.progress(d / t, text=f"{d}/{t} meetings"))
     bar.empty()
     for doc_id, plugin_id, error_type, message in failures(result):
-        st.error(f"{names.get(doc_id, doc_id)} · {plugin_id}: {message}")
+        st.error(f"{plugin_id} failed on a meeting: {message}")
+        st.text(names.get(doc_id, doc_id))  # a document name is text, never Markdown
     return result
 
 
@@ -77,7 +78,7 @@ def kwic(entries, names) -> None:
                      "right": st.column_config.TextColumn(width="large")})
     pick = st.number_input("Show the whole turn of occurrence #", 1, len(lines), 1, key="explore_kwic_pick")
     line = lines[pick - 1]
-    st.caption(f"{line.meeting}")
+    st.text(line.meeting)
     one.show_turn(line.document_id, line.turn, key="explore_kwic_turn")
 
 

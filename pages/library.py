@@ -94,7 +94,7 @@ PAGE = 50
 
 with transcript:
     doc = library.get(doc_id)
-    st.caption(f"{entry.source} · {entry.format} · {entry.encoding} · {entry.size_bytes:,} bytes · "
+    st.text(f"{entry.source} · {entry.format} · {entry.encoding} · {entry.size_bytes:,} bytes · "
                f"{entry.utterances} turns · {entry.words:,} words")
     c1, c2 = st.columns([3, 1])
     mark = c1.text_input("Mark the turns holding", key=f"library_mark_{doc_id}", placeholder="a word, a \"phrase\", design*")

@@ -149,3 +149,17 @@ def test_speakers_mapped_to_one_participant_are_counted_as_one_person(explore, d
     at.segmented_control(key="explore_view").set_value("speakers").run()
     people = next(d.value for d in at.dataframe if "meetings" in d.value.columns)
     assert list(people["participant"]) == ["Person M"] and people["meetings"][0] == 2
+
+
+def test_names_from_transcripts_are_shown_as_text_never_markdown(explore, data_dir):
+    """A meeting or speaker named like Markdown (an image that would be fetched) is shown as plain text."""
+    name = "![x](http://127.0.0.1:1/p.png)"
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(name, f"{name}: the remote control again")
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.text_input(key="explore_word").set_value("remote control").run()
+    at.number_input(key="explore_kwic_pick").set_value(3).run()
+    assert not at.exception
+    assert any(name in t.value for t in at.text)
+    rendered = [m.value for m in [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]]
+    assert not [r for r in rendered if "](http" in r]
