@@ -126,32 +126,33 @@ class DocumentLibrary:
         """Every document, oldest first."""
         from sqlalchemy import select
 
-        from .store.models import Document as Row, Participant, Speaker
+        from .store import models as t
 
-        with self.store.session() as s:
-            rows = s.scalars(select(Row).order_by(Row.added_at, Row.id)).all()
-            speakers: dict[str, list[Speaker]] = {}
-            for sp in s.scalars(select(Speaker).order_by(Speaker.document_id, Speaker.position)):
+        with self.store.engine.connect() as c:  # one read transaction: a snapshot of the study
+            rows = c.execute(select(t.documents).order_by(t.documents.c.added_at, t.documents.c.id)).all()
+            speakers: dict[str, list] = {}
+            for sp in c.execute(select(t.speakers).order_by(t.speakers.c.document_id, t.speakers.c.position)):
                 speakers.setdefault(sp.document_id, []).append(sp)
-            people = dict(s.execute(select(Participant.id, Participant.name)).all())
-            return [entry_of(row, speakers.get(row.id, []), people) for row in rows]
+            people = dict(c.execute(select(t.participants.c.id, t.participants.c.name)).all())
+        return [entry_of(row, speakers.get(row.id, []), people) for row in rows]
 
     def entry(self, doc_id: str) -> LibraryEntry:
         from sqlalchemy import select
 
-        from .store.models import Document as Row, Participant, Speaker
+        from .store import models as t
 
         _check_id(doc_id)
-        with self.store.session() as s:
-            row = s.get(Row, doc_id)
+        with self.store.engine.connect() as c:
+            row = c.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
             if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library: it may have been deleted. "
                                    "Reload the list to see what is there.")
-            speakers = s.scalars(select(Speaker).where(Speaker.document_id == doc_id).order_by(Speaker.position)).all()
+            speakers = c.execute(select(t.speakers).where(t.speakers.c.document_id == doc_id)
+                                 .order_by(t.speakers.c.position)).all()
             ids = {sp.participant_id for sp in speakers if sp.participant_id is not None}
-            people = dict(s.execute(select(Participant.id, Participant.name).where(Participant.id.in_(ids))).all()) \
-                if ids else {}
-            return entry_of(row, speakers, people)
+            people = dict(c.execute(select(t.participants.c.id, t.participants.c.name)
+                                    .where(t.participants.c.id.in_(ids))).all()) if ids else {}
+        return entry_of(row, speakers, people)
 
     def version(self, entries: list[LibraryEntry] | None = None) -> str:
         """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
@@ -169,13 +170,13 @@ class DocumentLibrary:
         """Several documents at once (as `get`): the ones not in memory are read in one query."""
         from sqlalchemy import select
 
-        from .store.models import Document as Row, Speaker, Turn
+        from .store import models as t
 
         for doc_id in doc_ids:
             _check_id(doc_id)
         store = self.store
         with store.engine.connect() as connection:
-            rows = {r.id: r for r in connection.execute(select(Row).where(Row.id.in_(doc_ids)))}
+            rows = {r.id: r for r in connection.execute(select(t.documents).where(t.documents.c.id.in_(doc_ids)))}
             missing = [d for d in doc_ids if d not in rows]
             if missing:
                 raise LibraryError(f"No document '{missing[0]}' in the library: it may have been deleted. "
@@ -185,13 +186,14 @@ class DocumentLibrary:
             if stale:
                 names: dict[str, dict[str, str]] = {}
                 for d, original, shown in connection.execute(
-                        select(Speaker.document_id, Speaker.original, Speaker.shown)
-                        .where(Speaker.document_id.in_(stale), Speaker.shown.is_not(None))):
+                        select(t.speakers.c.document_id, t.speakers.c.original, t.speakers.c.shown)
+                        .where(t.speakers.c.document_id.in_(stale), t.speakers.c.shown.is_not(None))):
                     names.setdefault(d, {})[original] = shown
                 turns: dict[str, list[Utterance]] = {d: [] for d in stale}
                 for d, sp, start, end, text_ in connection.execute(
-                        select(Turn.document_id, Turn.speaker, Turn.start, Turn.end, Turn.text)
-                        .where(Turn.document_id.in_(stale)).order_by(Turn.document_id, Turn.idx)):
+                        select(t.turns.c.document_id, t.turns.c.speaker, t.turns.c.start, t.turns.c.end,
+                               t.turns.c.text)
+                        .where(t.turns.c.document_id.in_(stale)).order_by(t.turns.c.document_id, t.turns.c.idx)):
                     shown = names.get(d)
                     turns[d].append(Utterance(shown.get(sp, sp) if shown and sp else sp, text_, start, end))
                 for d in stale:
@@ -236,12 +238,12 @@ class DocumentLibrary:
         from sqlalchemy import insert, select
         from sqlalchemy.exc import IntegrityError
 
-        from .store.models import Document as Row, Speaker, Turn
+        from .store import models as t
 
         digest = hashlib.sha256(data).hexdigest()
         store = self.store
-        with store.session() as s:
-            existing = s.scalar(select(Row.id).where(Row.sha256 == digest))
+        with store.engine.connect() as c:
+            existing = c.execute(select(t.documents.c.id).where(t.documents.c.sha256 == digest)).scalar()
         if existing is not None:
             return self.entry(existing), False
         doc_id = _check_id(doc_id) if doc_id else f"{slugify(name)}-{digest[:8]}"
@@ -252,28 +254,29 @@ class DocumentLibrary:
             atomic_write_bytes(path, data)
         speakers = doc.speakers
         texts = [u.text for u in doc.utterances]
-        row = Row(id=doc_id, name=(display_name or Path(name).stem or name)[:200], source=Path(name).name[:255],
-                  format=doc.metadata.get("format", "txt"), encoding=doc.metadata.get("encoding"),
-                  language=detect_language("\n".join(texts[:400])), size_bytes=len(data), sha256=digest,
-                  turn_count=len(texts), word_count=sum(map(count_words, texts)),
-                  added_at=added_at or datetime.now(timezone.utc).replace(microsecond=0), revision=0)
+        row = dict(id=doc_id, name=(display_name or Path(name).stem or name)[:200], source=Path(name).name[:255],
+                   format=doc.metadata.get("format", "txt"), encoding=doc.metadata.get("encoding"),
+                   language=detect_language("\n".join(texts[:400])), size_bytes=len(data), sha256=digest,
+                   turn_count=len(texts), word_count=sum(map(count_words, texts)),
+                   added_at=added_at or datetime.now(timezone.utc).replace(microsecond=0), revision=0)
         try:
-            with store.session() as s:
-                s.add(row)
-                s.flush()
+            with store.transaction() as c:
+                c.execute(insert(t.documents), row)
                 if texts:
-                    s.execute(insert(Turn), [{"document_id": doc_id, "idx": i, "speaker": u.speaker, "start": u.start,
-                                              "end": u.end, "text": u.text} for i, u in enumerate(doc.utterances)])
-                s.add_all(Speaker(document_id=doc_id, original=sp, position=i,
-                                  shown=(speaker_map or {}).get(sp) or None) for i, sp in enumerate(speakers))
+                    c.execute(insert(t.turns), [{"document_id": doc_id, "idx": i, "speaker": u.speaker, "start": u.start,
+                                                 "end": u.end, "text": u.text} for i, u in enumerate(doc.utterances)])
+                if speakers:
+                    c.execute(insert(t.speakers), [{"document_id": doc_id, "original": sp, "position": i,
+                                                    "shown": (speaker_map or {}).get(sp) or None}
+                                                   for i, sp in enumerate(speakers)])
         except IntegrityError:
-            with store.session() as s:
-                existing = s.scalar(select(Row.id).where(Row.sha256 == digest))
+            with store.engine.connect() as c:
+                existing = c.execute(select(t.documents.c.id).where(t.documents.c.sha256 == digest)).scalar()
             if existing is None:
                 raise LibraryError(f"Could not store {Path(name).name}: another document has the id {doc_id}. "
                                    "Rename the file and upload it again.") from None
             return self.entry(existing), False
-        log.info("library: added %s (%s, %d utterances)", doc_id, row.format, row.turn_count)
+        log.info("library: added %s (%s, %d utterances)", doc_id, row["format"], row["turn_count"])
         return self.entry(doc_id), True
 
     def add_many(self, files: Iterable[tuple[str, bytes]],
@@ -298,33 +301,43 @@ class DocumentLibrary:
         return self.add(filename, text.encode("utf-8"))
 
     def _change(self, doc_id: str, change: Callable[[Any, Any], None]) -> LibraryEntry:
-        from .store.models import Document as Row
+        """Run `change(connection, document row)` in one transaction and bump the document's revision, so every
+        process sees the change."""
+        from sqlalchemy import select, update
+
+        from .store import models as t
 
         _check_id(doc_id)
-        with self._lock, self.store.session() as s:
-            row = s.get(Row, doc_id, with_for_update=True)
+        where = t.documents.c.id == doc_id
+        with self._lock, self.store.transaction() as c:
+            row = c.execute(select(t.documents).where(where).with_for_update()).first()
             if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library.")
-            change(s, row)
-            row.revision = (row.revision or 0) + 1
+            change(c, row)
+            c.execute(update(t.documents).where(where).values(revision=t.documents.c.revision + 1))
         return self.entry(doc_id)
 
     def rename(self, doc_id: str, new_name: str) -> LibraryEntry:
         new_name = (new_name or "").strip()
         if not new_name:
             raise LibraryError("A document name cannot be empty.")
-        return self._change(doc_id, lambda s, row: setattr(row, "name", new_name[:200]))
+        from sqlalchemy import update
+
+        from .store import models as t
+
+        return self._change(doc_id, lambda c, row: c.execute(
+            update(t.documents).where(t.documents.c.id == doc_id).values(name=new_name[:200])))
 
     def set_speaker_names(self, doc_id: str, mapping: dict[str, str]) -> LibraryEntry:
         """Show speakers under other names (e.g. pseudonyms). Keys are the names in the original file;
         a name mapped to itself or to '' is restored. Two speakers may not share one new name."""
-        from sqlalchemy import select
+        from sqlalchemy import select, update
 
-        from .store.models import Speaker
+        from .store import models as t
 
-        def change(s, row) -> None:
-            speakers = s.scalars(select(Speaker).where(Speaker.document_id == doc_id)
-                                 .order_by(Speaker.position)).all()
+        def change(c, row) -> None:
+            speakers = c.execute(select(t.speakers).where(t.speakers.c.document_id == doc_id)
+                                 .order_by(t.speakers.c.position)).all()
             by_name = {sp.original: sp for sp in speakers}
             unknown = [name for name in mapping if name not in by_name]
             if unknown:
@@ -339,7 +352,10 @@ class DocumentLibrary:
                 raise LibraryError(f"Two speakers would both be called {', '.join(map(repr, clashes))}; "
                                    "give each speaker a different name.")
             for sp in speakers:
-                sp.shown = merged.get(sp.original)
+                if merged.get(sp.original) != sp.shown:
+                    c.execute(update(t.speakers).where(t.speakers.c.document_id == doc_id,
+                                                       t.speakers.c.original == sp.original)
+                              .values(shown=merged.get(sp.original)))
 
         return self._change(doc_id, change)
 
@@ -347,29 +363,28 @@ class DocumentLibrary:
         """Say who each speaker of a document is in the study (the same person across interviews): speaker (as
         in the file) -> participant name; '' or None unmaps. Participants are created as they are named, and
         one that no speaker is mapped to any more is removed."""
-        from sqlalchemy import delete, select
+        from sqlalchemy import delete, insert, select, update
 
-        from .store.models import Participant, Speaker
+        from .store import models as t
 
-        def change(s, row) -> None:
-            speakers = {sp.original: sp for sp in s.scalars(select(Speaker).where(Speaker.document_id == doc_id))}
-            unknown = [name for name in mapping if name not in speakers]
+        people, speakers = t.participants, t.speakers
+
+        def change(c, row) -> None:
+            known = set(c.execute(select(speakers.c.original).where(speakers.c.document_id == doc_id)).scalars())
+            unknown = [name for name in mapping if name not in known]
             if unknown:
                 raise LibraryError(f"Document '{row.name}' has no speaker(s) {', '.join(map(repr, unknown))}.")
             for original, person in mapping.items():
                 person = (person or "").strip()[:200]
-                if not person:
-                    speakers[original].participant_id = None
-                    continue
-                found = s.scalar(select(Participant).where(Participant.name == person))
-                if found is None:
-                    found = Participant(name=person)
-                    s.add(found)
-                    s.flush()
-                speakers[original].participant_id = found.id
-            s.flush()
-            used = select(Speaker.participant_id).where(Speaker.participant_id.is_not(None))
-            s.execute(delete(Participant).where(Participant.id.not_in(used)))
+                person_id = None
+                if person:
+                    person_id = c.execute(select(people.c.id).where(people.c.name == person)).scalar()
+                    if person_id is None:
+                        person_id = c.execute(insert(people).values(name=person)).inserted_primary_key[0]
+                c.execute(update(speakers).where(speakers.c.document_id == doc_id, speakers.c.original == original)
+                          .values(participant_id=person_id))
+            used = select(speakers.c.participant_id).where(speakers.c.participant_id.is_not(None))
+            c.execute(delete(people).where(people.c.id.not_in(used)))
 
         return self._change(doc_id, change)
 
@@ -378,15 +393,18 @@ class DocumentLibrary:
         return self.set_speaker_names(doc_id, pseudonyms(entry.speakers, prefix))
 
     def delete(self, doc_id: str) -> None:
-        from .store.models import Document as Row
+        from sqlalchemy import delete, select
+
+        from .store import models as t
 
         _check_id(doc_id)
-        with self._lock, self.store.session() as s:
-            row = s.get(Row, doc_id)
+        where = t.documents.c.id == doc_id
+        with self._lock, self.store.transaction() as c:
+            row = c.execute(select(t.documents.c.sha256, t.documents.c.source).where(where)).first()
             if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library.")
             path = self.files / (row.sha256 + Path(row.source).suffix.lower())
-            s.delete(row)
+            c.execute(delete(t.documents).where(where))  # its turns and speakers go with it (ON DELETE CASCADE)
         path.unlink(missing_ok=True)  # its bytes are no other document's: sha256 is unique
         self._docs.pop(doc_id, None)
         log.info("library: deleted %s", doc_id)

@@ -1,4 +1,4 @@
-"""The study database: migrations build the schema the models describe, on SQLite and on a real PostgreSQL."""
+"""The study database: migrations build the schema the tables describe, on SQLite and on a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pytest
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
 
-from sqlalchemy import func, inspect, select, text  # noqa: E402
+from sqlalchemy import delete, func, insert, inspect, select, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from qualia_core.errors import SettingsError  # noqa: E402
 from qualia_core.store import Store  # noqa: E402
-from qualia_core.store.models import Base, Document, Participant, Speaker, Turn, outside_the_models  # noqa: E402,E501
+from qualia_core.store.models import documents, metadata, outside_the_models, participants, speakers, turns  # noqa: E402,E501
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,67 +29,66 @@ def store(database_url):
     store.close()
 
 
-def a_document(doc_id: str = "interview-1-abcd1234", sha: str = "a" * 64) -> Document:
-    return Document(id=doc_id, name="Interview 1", source="interview 1.txt", format="txt", encoding="utf-8",
-                    language="pt", size_bytes=120, sha256=sha, turn_count=2, word_count=9,
-                    added_at=datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc))
+def a_document(doc_id: str = "interview-1-abcd1234", sha: str = "a" * 64) -> dict:
+    return dict(id=doc_id, name="Interview 1", source="interview 1.txt", format="txt", encoding="utf-8",
+                language="pt", size_bytes=120, sha256=sha, turn_count=2, word_count=9,
+                added_at=datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc))
 
 
 def test_the_migrations_build_exactly_the_schema_the_models_describe(store):
-    """Every change to models.py needs its migration: autogenerate finds nothing left to do."""
+    """Every change to the tables in models.py needs its migration: autogenerate finds nothing left to do."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
                                                                "include_name": outside_the_models})
-        diff = compare_metadata(context, Base.metadata)
+        diff = compare_metadata(context, metadata)
     assert diff == []
     assert store.revision() == "0002"
     assert {"documents", "turns", "speakers", "participants"} <= set(inspect(store.engine).get_table_names())
 
 
 def test_a_document_keeps_its_turns_and_speakers_and_takes_them_along_when_deleted(store):
-    with store.session() as s:
-        s.add(a_document())
-        s.add_all([Turn(document_id="interview-1-abcd1234", idx=0, speaker="Ana Silva", start=0.0, end=2.5,
-                        text="Como começou?"),
-                   Turn(document_id="interview-1-abcd1234", idx=1, speaker="Bruno", start=None, end=None,
-                        text="Não sei, começou cedo.")])
-        s.add_all([Speaker(document_id="interview-1-abcd1234", original="Ana Silva", position=0, shown="P01"),
-                   Speaker(document_id="interview-1-abcd1234", original="Bruno", position=1)])
-    with store.session() as s:
-        turns = s.scalars(select(Turn).order_by(Turn.idx)).all()
-        assert [(t.speaker, t.start, t.text) for t in turns] == [("Ana Silva", 0.0, "Como começou?"),
-                                                                 ("Bruno", None, "Não sei, começou cedo.")]
-        assert s.get(Speaker, ("interview-1-abcd1234", "Ana Silva")).shown == "P01"
-        assert s.get(Document, "interview-1-abcd1234").added_at.year == 2026
-        s.delete(s.get(Document, "interview-1-abcd1234"))
-    with store.session() as s:
-        assert s.scalar(select(func.count()).select_from(Turn)) == 0
-        assert s.scalar(select(func.count()).select_from(Speaker)) == 0
+    doc = "interview-1-abcd1234"
+    with store.transaction() as c:
+        c.execute(insert(documents), a_document())
+        c.execute(insert(turns), [
+            dict(document_id=doc, idx=0, speaker="Ana Silva", start=0.0, end=2.5, text="Como começou?"),
+            dict(document_id=doc, idx=1, speaker="Bruno", start=None, end=None, text="Não sei, começou cedo.")])
+        c.execute(insert(speakers), [dict(document_id=doc, original="Ana Silva", position=0, shown="P01"),
+                                     dict(document_id=doc, original="Bruno", position=1, shown=None)])
+    with store.transaction() as c:
+        rows = c.execute(select(turns).order_by(turns.c.idx)).all()
+        assert [(t.speaker, t.start, t.text) for t in rows] == [("Ana Silva", 0.0, "Como começou?"),
+                                                                ("Bruno", None, "Não sei, começou cedo.")]
+        assert c.execute(select(speakers.c.shown).where(speakers.c.original == "Ana Silva")).scalar() == "P01"
+        added_at, revision = c.execute(select(documents.c.added_at, documents.c.revision)).one()
+        assert (added_at.year, revision) == (2026, 0)  # a new document starts at revision 0
+        c.execute(delete(documents).where(documents.c.id == doc))
+    with store.transaction() as c:
+        assert c.execute(select(func.count()).select_from(turns)).scalar() == 0
+        assert c.execute(select(func.count()).select_from(speakers)).scalar() == 0
 
 
 def test_the_same_file_cannot_be_stored_twice(store):
-    with store.session() as s:
-        s.add(a_document("a-1"))
+    with store.transaction() as c:
+        c.execute(insert(documents), a_document("a-1"))
     with pytest.raises(IntegrityError):
-        with store.session() as s:
-            s.add(a_document("a-2"))
+        with store.transaction() as c:
+            c.execute(insert(documents), a_document("a-2"))
 
 
 def test_deleting_a_participant_leaves_the_speakers_unmapped(store):
-    with store.session() as s:
-        s.add(a_document())
-        person = Participant(name="Teacher A")
-        s.add(person)
-        s.flush()
-        s.add(Speaker(document_id="interview-1-abcd1234", original="Ana Silva", position=0,
-                      participant_id=person.id))
-    with store.session() as s:
-        s.delete(s.scalars(select(Participant)).one())
-    with store.session() as s:
-        assert s.get(Speaker, ("interview-1-abcd1234", "Ana Silva")).participant_id is None
+    with store.transaction() as c:
+        c.execute(insert(documents), a_document())
+        person = c.execute(insert(participants).values(name="Teacher A")).inserted_primary_key[0]
+        c.execute(insert(speakers).values(document_id="interview-1-abcd1234", original="Ana Silva", position=0,
+                                          participant_id=person))
+    with store.transaction() as c:
+        c.execute(delete(participants))
+    with store.transaction() as c:
+        assert c.execute(select(speakers.c.participant_id)).all() == [(None,)]
 
 
 def test_the_schema_head_the_store_checks_is_the_newest_migration():

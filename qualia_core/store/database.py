@@ -2,8 +2,8 @@
 
     store = Store.open("sqlite:////path/to/data/qualia.db")      # the default: a file in the data dir
     store = Store.open("postgresql+psycopg://user@host/qualia")   # QUALIA_DATABASE_URL
-    with store.session() as s:                                    # one transaction, committed on success
-        s.add(Document(...))
+    with store.transaction() as c:                                # one transaction, committed on success
+        c.execute(insert(documents), {...})
 
 SQLite runs in WAL mode (readers never wait for a writer), with foreign keys on and a 30 s busy timeout, so
 several app processes and the command line can share one file. Migrations run under a lock (a file lock beside
@@ -21,7 +21,6 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import SettingsError
 
@@ -45,13 +44,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Store:
-    """An engine, a session factory and the schema's version for one database URL."""
+    """An engine and the schema's version for one database URL."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.url = engine.url
         self.is_sqlite = engine.url.get_backend_name() == "sqlite"
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str, *, upgrade: bool = True) -> "Store":
@@ -86,10 +84,10 @@ class Store:
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions.begin() as session:
-            yield session
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in one transaction: committed when the block ends, rolled back if it raises."""
+        with self.engine.begin() as connection:
+            yield connection
 
     def upgrade(self, revision: str = "head") -> None:
         """Run the Alembic migrations up to `revision`, once even when several processes start together."""

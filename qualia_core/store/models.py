@@ -8,72 +8,67 @@ migration in `migrations/versions/`; a test checks the two agree on SQLite and P
     participants  the people of the study, named by the researcher
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
+
+The tables are SQLAlchemy Core `Table`s, read and written with Core statements (as datasette does with plain
+SQL): the ORM's mappers would add about 10 MB to every app process for rows the library turns into its own
+records anyway.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "ck": "ck_%(table_name)s_%(constraint_name)s",
           "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s"}
 
+metadata = MetaData(naming_convention=NAMING)
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
-
-class Document(Base):
-    __tablename__ = "documents"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(String(255))  # the file name as it was uploaded
-    format: Mapped[str] = mapped_column(String(16))
-    encoding: Mapped[str | None] = mapped_column(String(32))
-    language: Mapped[str | None] = mapped_column(String(16))
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    turn_count: Mapped[int] = mapped_column(Integer)
-    word_count: Mapped[int] = mapped_column(Integer)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("source", String(255), nullable=False),  # the file name as it was uploaded
+    Column("format", String(16), nullable=False),
+    Column("encoding", String(32)),
+    Column("language", String(16)),
+    Column("size_bytes", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("turn_count", Integer, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
     # bumped by every change a reader must see (a rename, speaker names): processes compare it to their copy
-    revision: Mapped[int] = mapped_column(Integer, default=0)
+    Column("revision", Integer, nullable=False, default=0),
+)
 
-
-class Turn(Base):
-    __tablename__ = "turns"
-    __table_args__ = (UniqueConstraint("document_id", "idx"),)
-
+turns = Table(
+    "turns", metadata,
     # a stable integer key (SQLite's rowid alias, which VACUUM keeps): the full-text index refers to it
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    idx: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(String(200))  # the label in the file
-    start: Mapped[float | None] = mapped_column(Float)
-    end: Mapped[float | None] = mapped_column(Float)
-    text: Mapped[str] = mapped_column(Text)
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("speaker", String(200)),  # the label in the file
+    Column("start", Float),
+    Column("end", Float),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("document_id", "idx"),
+)
 
+participants = Table(
+    "participants", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+)
 
-class Participant(Base):
-    __tablename__ = "participants"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-
-
-class Speaker(Base):
-    __tablename__ = "speakers"
-
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    original: Mapped[str] = mapped_column(String(200), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer)  # order of first appearance in the document
-    shown: Mapped[str | None] = mapped_column(String(200))  # a rename or pseudonym; None shows the original
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"),
-                                                       index=True)
+speakers = Table(
+    "speakers", metadata,
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("original", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),  # order of first appearance in the document
+    Column("shown", String(200)),  # a rename or pseudonym; None shows the original
+    Column("participant_id", ForeignKey("participants.id", ondelete="SET NULL"), index=True),
+)
 
 
 def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
@@ -82,4 +77,4 @@ def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 
-__all__ = ["Base", "Document", "Turn", "Participant", "Speaker", "outside_the_models"]
+__all__ = ["metadata", "documents", "turns", "participants", "speakers", "outside_the_models"]
