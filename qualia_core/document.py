@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +90,22 @@ def combine_documents(documents: list[Document], doc_id: str = "library") -> Doc
         turns.extend(Utterance(u.speaker, u.text) for u in doc.utterances)
     return Document(doc_id, "\n".join(d.content for d in documents), turns,
                     {"format": "combined", "source": f"{len(documents)} documents", "parts": parts})
+
+
+class CombinedDocument(Document):
+    """Several documents as one (as `combine_documents`), whose turns are read on first use: the library hands
+    it out for whole-library views, whose cached results are found by the fingerprint alone."""
+
+    def __init__(self, doc_id: str, fingerprint: str, load: Callable[[], list[Document]]):
+        self.id, self.content, self._load, self._lock = doc_id, "", load, threading.Lock()
+        self.metadata = {"format": "combined", "source": "the library"}
+        self.__dict__["fingerprint"] = fingerprint  # the cached_property, known without the turns
+
+    @property
+    def utterances(self) -> list[Utterance]:
+        with self._lock:
+            if "_turns" not in self.__dict__:
+                whole = combine_documents(self._load(), doc_id=self.id)
+                self.metadata.update(whole.metadata)
+                self.__dict__["_turns"] = whole.utterances
+            return self.__dict__["_turns"]

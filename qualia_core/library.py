@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from .atomic import atomic_write_bytes
 from .library_entries import AddReport, LibraryEntry, entry_of, iso, pseudonyms, slugify
-from .document import Document, Utterance, combine_documents
+from .document import CombinedDocument, Document, Utterance
 from .errors import LibraryError, QualiaError
 from .text import count_words, detect_language
 
@@ -31,24 +31,6 @@ log = logging.getLogger(__name__)
 
 FILES = "files"
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-class CombinedDocument(Document):
-    """Several documents as one (qualia_core.document.combine_documents), whose turns are read on first use."""
-
-    def __init__(self, doc_id: str, fingerprint: str, load: Callable[[], list[Document]]):
-        self.id, self.content, self._load, self._lock = doc_id, "", load, threading.Lock()
-        self.metadata = {"format": "combined", "source": "the library"}
-        self.__dict__["fingerprint"] = fingerprint  # the cached_property, known without the turns
-
-    @property
-    def utterances(self) -> list[Utterance]:
-        with self._lock:
-            if "_turns" not in self.__dict__:
-                whole = combine_documents(self._load(), doc_id=self.id)
-                self.metadata.update(whole.metadata)
-                self.__dict__["_turns"] = whole.utterances
-            return self.__dict__["_turns"]
 
 
 def _check_id(doc_id: str) -> str:
