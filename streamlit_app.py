@@ -1,4 +1,7 @@
-"""Qualia: the app's frame and router. Pages live in pages/; they only call qualia_core."""
+"""Qualia: the app's frame and router. Pages live in pages/; they only call qualia_core (and ops).
+
+Who is asking decides what is routed: while sign-in is on (qualia_core.access) and nobody is signed in, the
+only page is Sign in; a signed-in account sees the pages its role may use, and each page checks again."""
 
 import streamlit as st
 
@@ -8,9 +11,23 @@ from pages.common import report_error, start_up
 st.set_page_config(page_title="Qualia", page_icon="assets/qualia_icon.png", layout="wide")
 
 problems = start_up()
+if not problems:
+    from pages.access import door_problems
+
+    problems = door_problems()
 if problems:
     st.error("Qualia cannot start because of its configuration (environment variables or .env):\n\n"
              + "\n".join(f"- {p}" for p in problems))
+    st.stop()
+
+from pages.access import allows, forget, viewer, write_cookie  # noqa: E402 - after the configuration is known
+
+write_cookie()
+who = viewer()
+if who is None:
+    page = st.navigation([st.Page("pages/signin.py", title="Sign in", icon=":material/login:", default=True)])
+    st.session_state["_page"] = "signin"
+    page.run()
     st.stop()
 
 pages = {
@@ -19,13 +36,22 @@ pages = {
         st.Page("pages/analyze.py", title="Analyze", icon=":material/analytics:"),
         st.Page("pages/explore.py", title="Explore", icon=":material/travel_explore:"),
     ],
-    "Operations": [
+}
+if allows(who.role, "admin"):
+    pages["Operations"] = [
         st.Page("pages/health.py", title="Health", icon=":material/monitor_heart:"),
         st.Page("pages/backups.py", title="Backups", icon=":material/backup:"),
         st.Page("pages/plugins.py", title="Plugins", icon=":material/extension:"),
-    ],
-}
+        st.Page("pages/users.py", title="Users", icon=":material/group:"),
+    ]
 page = st.navigation(pages)
+if who.signed_in:
+    with st.sidebar:
+        st.caption("Signed in as")
+        st.text(f"{who.name} ({who.role})")  # plain text: never Markdown
+        if st.button("Sign out", key="signout", icon=":material/logout:"):
+            forget()
+            st.rerun()
 # One place names the page for error reports (Sentry's "page" tag): the router, not each page.
 st.session_state["_page"] = page.url_path or "library"
 try:

@@ -5,6 +5,7 @@ per document."""
 import pandas as pd
 import streamlit as st
 
+from pages.access import require
 from pages.common import empty_library_hint, get_core, library_entries, run_many, run_plugin
 from pages.forms import parameter_form
 from pages.results import render_result
@@ -20,6 +21,7 @@ def summary_row(name: str, result: dict) -> dict:
     values = {k: v for k, v in result_summary(result).items() if not k.startswith("parameters_used")}
     return {"document": name, **values}
 
+require("analyze", "Running analyses")
 core = get_core()
 
 st.title("Analyze")

@@ -3,9 +3,12 @@
 import pandas as pd
 import streamlit as st
 
+from pages.access import allowed as viewer_may
+from pages.access import require
 from pages.common import get_core, report_error
 from qualia_core.errors import SettingsError
 
+require("admin", "Backups")
 st.title("Backups")
 st.caption("Archives of the study database (a consistent snapshot, taken while the app may write), the original "
            "files, results and settings. Each is verified against its manifest and the database must pass SQLite's "
@@ -13,7 +16,6 @@ st.caption("Archives of the study database (a consistent snapshot, taken while t
 
 try:
     import ops.backup as backup
-    from ops.backup import admin
 except ImportError:
     st.info("The ops package is not installed, so there are no backups here.")
     st.stop()
@@ -22,15 +24,9 @@ core = get_core()
 
 
 def allowed(action: str) -> bool:
-    """The admin password box for this action, when one is required; True when the action may go ahead."""
-    if not admin.password_required():
-        return True
-    typed = st.text_input("Admin password", type="password", key=f"backups_password_{action}")
-    if typed and admin.check_password(typed):
-        return True
-    if typed:
-        st.error("That password is not right.")
-    return False
+    """Checked again when an action is offered and done: the session's account must still be an admin (a role
+    changed or an account removed in the meantime signs it out)."""
+    return viewer_may("admin")
 
 
 def say(level: str, text: str) -> None:
@@ -42,10 +38,6 @@ try:
 except SettingsError as exc:
     st.error(str(exc))
     st.stop()
-
-if not admin.password_required():
-    st.warning("No admin password is set (`QUALIA_ADMIN_PASSWORD`): anyone who can open this app can restore, "
-               "delete and upload backups.", icon=":material/lock_open:")
 
 if message := st.session_state.pop("backups_message", None):
     getattr(st, message[0])(message[1])
@@ -119,7 +111,7 @@ else:
                         st.dataframe(pd.DataFrame(changed), hide_index=True, key="backups_restore_documents")
                 ok = allowed("restore")
                 yes, no = st.columns(2)
-                if yes.button("Yes, restore", type="primary", disabled=not ok, key="backups_restore_yes"):
+                if yes.button("Yes, restore", type="primary", disabled=not ok, key="backups_restore_yes") and allowed("restore"):
                     try:
                         done = backup.restore(chosen.path, core.data_dir, settings.backup_dir, confirm=True,
                                               plugins_dir=core.plugins_dir)
@@ -136,7 +128,7 @@ else:
             st.warning(f"Delete **{name}**? This cannot be undone.")
             ok = allowed("delete")
             yes, no = st.columns(2)
-            if yes.button("Yes, delete", type="primary", disabled=not ok, key="backups_delete_yes"):
+            if yes.button("Yes, delete", type="primary", disabled=not ok, key="backups_delete_yes") and allowed("delete"):
                 backup.delete(chosen.path, settings.backup_dir)
                 st.session_state.pop("backups_confirm", None)
                 say("success", f"Deleted {name}.")

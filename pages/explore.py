@@ -8,7 +8,10 @@ screen is computed: the others cost nothing until they are opened.
 import streamlit as st
 
 from pages import explore_document, explore_library
+from pages.access import require
 from pages.common import ALL_DOCUMENTS, empty_library_hint, library_entries
+
+require("read", "Exploring the library")
 
 st.title("Explore")
 st.caption("Look around one meeting or the whole library. Everything is computed once and then served from the "

@@ -5,7 +5,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
+from pages.access import require
 from pages.common import get_core, setting
+
+require("admin", "The Health page")
 
 st.title("Health")
 

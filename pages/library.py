@@ -3,23 +3,28 @@
 import pandas as pd
 import streamlit as st
 
+from pages.access import allowed, require
 from pages.common import clock, get_core, library_entries
 from qualia_core import QualiaError
 
+require("read", "The library")
+can_edit = allowed("edit")  # viewers read; each change below is offered, and done, only for researchers up
 core = get_core()
 library = core.library
 
 st.title("Library")
 st.caption("Your transcripts, stored on this machine under the data folder. Every analysis starts here.")
+if not can_edit:
+    st.info("You can read and analyse this library; changing it needs the researcher role.", icon=":material/visibility:")
 
 # ---------------------------------------------------------------- upload
 limit = st.get_option("server.maxUploadSize")
 upload_key = f"library_upload_{st.session_state.get('library_upload_round', 0)}"
 files = st.file_uploader(
     "Add transcripts", type=["txt", "vtt", "srt", "docx"], accept_multiple_files=True, key=upload_key,
-    help="Teams .vtt or .docx exports, .srt subtitles, or text with `Speaker: text` lines.")
+    help="Teams .vtt or .docx exports, .srt subtitles, or text with `Speaker: text` lines.", disabled=not can_edit)
 st.caption(f"Up to {limit} MB per file (set `server.maxUploadSize` in .streamlit/config.toml to change it).")
-if files:
+if files and can_edit:
     bar = st.progress(0.0, text="Reading the files…")
     report = library.add_many(((f.name, f.getvalue()) for f in files),
                               progress=lambda done, name: bar.progress(done / len(files), text=f"{done}/{len(files)}"))
@@ -41,7 +46,7 @@ with st.expander("…or paste text"):
     with st.form("library_paste", clear_on_submit=True):
         pasted_name = st.text_input("Name", placeholder="Interview 3")
         pasted = st.text_area("Transcript", height=160, placeholder="Interviewer: How did it start?\nP01: Well…")
-        if st.form_submit_button("Add to library"):
+        if st.form_submit_button("Add to library", disabled=not can_edit) and can_edit:
             try:
                 entry, added = library.add_text(pasted_name.strip() or "pasted text", pasted)
                 st.session_state["library_messages"] = [("success", f"Added **{entry.name}**.")]
@@ -129,7 +134,7 @@ with names:
                                          value=entry.participants.get(s, ""), placeholder="the same person elsewhere",
                                          help="Give the same participant name to this person's speakers in other "
                                               "interviews: whole-library views then count them as one person.")
-        if st.form_submit_button("Save speakers"):
+        if st.form_submit_button("Save speakers", disabled=not can_edit) and can_edit:
             try:
                 library.set_speaker_names(doc_id, new_names)
                 library.set_participants(doc_id, people)
@@ -138,23 +143,25 @@ with names:
                 st.session_state["library_messages"] = [("error", str(exc))]
             st.rerun()
     cols = st.columns(2)
-    if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise", disabled=not entry.speakers):
+    if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise",
+                      disabled=not entry.speakers or not can_edit) and can_edit:
         library.pseudonymise(doc_id)
         st.rerun()
-    if cols[1].button("Restore original names", key="library_restore_names", disabled=not entry.speaker_map):
+    if cols[1].button("Restore original names", key="library_restore_names",
+                      disabled=not entry.speaker_map or not can_edit) and can_edit:
         library.set_speaker_names(doc_id, {s: "" for s in entry.speaker_map})
         st.rerun()
 
 with manage:
     with st.form(f"library_rename_{doc_id}"):
         new_name = st.text_input("Name", value=entry.name, key=f"library_name_{doc_id}")
-        if st.form_submit_button("Rename"):
+        if st.form_submit_button("Rename", disabled=not can_edit) and can_edit:
             try:
                 library.rename(doc_id, new_name)
             except QualiaError as exc:
                 st.session_state["library_messages"] = [("error", str(exc))]
             st.rerun()
-    if st.session_state.get("library_confirm_delete") == doc_id:
+    if can_edit and st.session_state.get("library_confirm_delete") == doc_id:
         st.warning(f"Delete **{entry.name}** from the library? Its analyses go with it. This cannot be undone "
                    "(except from a backup).")
         cols = st.columns(2)
@@ -166,6 +173,6 @@ with manage:
         if cols[1].button("Cancel", key="library_delete_no"):
             st.session_state.pop("library_confirm_delete", None)
             st.rerun()
-    elif st.button("Delete…", key="library_delete"):
+    elif st.button("Delete…", key="library_delete", disabled=not can_edit) and can_edit:
         st.session_state["library_confirm_delete"] = doc_id
         st.rerun()

@@ -3,7 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from pages.access import require
 from pages.common import get_core
+
+require("admin", "The plugins page")
 
 st.title("Plugins")
 st.caption("Every analysis in Qualia is a plugin. Drop a folder into plugins/ and it appears here.")

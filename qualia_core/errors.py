@@ -9,6 +9,9 @@
       DependencyError           a requirement nobody provides, or a cycle
       PluginSwitchedOffError    a guard (e.g. ops' circuit breakers) refuses to run a plugin for now
       PluginExecutionError      a plugin raised while running (the original is chained)
+      AccountError              an account operation cannot be done (bad name or password, the last admin)
+      SignInError               a sign-in is refused (wrong name or password, or throttled: retry_after)
+      PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -108,3 +111,26 @@ class PluginSwitchedOffError(QualiaError):
                 if blocked_by and blocked_by != plugin_id else
                 f"Plugin '{plugin_id}' is switched off for now{why}; {when}.")
         super().__init__(f"{lead} Other plugins are unaffected; an operator can reset it on the Health page.")
+
+
+class AccountError(QualiaError):
+    """An account operation cannot be done: an unknown or clashing name, a weak password, the last admin."""
+
+
+class SignInError(QualiaError):
+    """A sign-in is refused. `retry_after` (seconds) is set when the account is throttled after failures."""
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PermissionDeniedError(QualiaError):
+    """The signed-in account's role may not do what was asked."""
+
+    def __init__(self, action: str, role: str | None, needed: str):
+        self.action = action
+        self.role = role
+        self.needed = needed
+        who = f"the {role} role" if role else "someone who is not signed in"
+        super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")

@@ -37,6 +37,20 @@ def _offline_nltk(tmp_path_factory):
     nltk.download = original
 
 
+@pytest.fixture(autouse=True)
+def _app_on_loopback(monkeypatch):
+    """Pages run as scripts/run.sh serves them: on 127.0.0.1 (.streamlit/config.toml), where sign-in is off until
+    an account exists (QUALIA_AUTH=auto). Streamlit reads config.toml once per process, from the folder it is in
+    then, so the address is set for every test; sign-in tests set their own."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+    for name in ("QUALIA_AUTH", "QUALIA_ADMIN_PASSWORD", "QUALIA_ADMIN_USER"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    config.set_option("server.address", "127.0.0.1")
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The full QMSum corpus in ../shared. Required in CI; skipped with a reason elsewhere."""

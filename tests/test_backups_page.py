@@ -1,4 +1,4 @@
-"""The Backups page: create, list, verify and restore with confirmation, behind the admin password."""
+"""The Backups page: create, list, verify and restore with confirmation (who may: tests/test_access_pages.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
 def page(data_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.delenv("QUALIA_ADMIN_PASSWORD", raising=False)
     QualiaCore(data_dir=data_dir, entry_points=False).library.add(VTT.name, VTT.read_bytes())
     st.cache_resource.clear()
 
@@ -38,9 +37,8 @@ def archives(at: AppTest):
     return next(d.value for d in at.dataframe if "archive" in d.value.columns)
 
 
-def test_without_a_password_the_page_says_anyone_can_restore(page):
+def test_the_page_shows_the_daily_backup_line(page):
     at = page()
-    assert any("anyone who can open this app can restore" in w.value for w in at.warning)
     assert any("crontab" in c.value for c in at.caption)
     assert at.get("code")[0].value.endswith("ops/scripts/backup.sh cron")
 
@@ -74,20 +72,6 @@ def test_restore_asks_for_confirmation_naming_the_safety_backup_then_brings_the_
     assert any("Restored" in s.value for s in at.success)
     assert [e.id for e in core.library.list()] == [entry.id]
     assert len(archives(at)) == 2  # the archive and the safety backup
-
-
-def test_the_admin_password_guards_restore(page, monkeypatch):
-    monkeypatch.setenv("QUALIA_ADMIN_PASSWORD", "s3cret")
-    at = page()
-    assert not any("anyone who can open" in w.value for w in at.warning)
-    at.button(key="backups_create").click().run()
-    at.button(key="backups_restore").click().run()
-    assert at.button(key="backups_restore_yes").disabled
-    at.text_input(key="backups_password_restore").set_value("wrong").run()
-    assert any("not right" in e.value for e in at.error)
-    assert at.button(key="backups_restore_yes").disabled
-    at.text_input(key="backups_password_restore").set_value("s3cret").run()
-    assert not at.button(key="backups_restore_yes").disabled
 
 
 def test_a_backup_dir_inside_the_data_dir_is_shown_as_a_settings_error(page, data_dir, monkeypatch):

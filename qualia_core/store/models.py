@@ -6,6 +6,8 @@ migration in `migrations/versions/`; a test checks the two agree on SQLite and P
     speakers      each document's speakers in order of appearance, with the name shown (a rename or pseudonym)
                   and the study participant they are (the same person across interviews), when set
     participants  the people of the study, named by the researcher
+    users         the accounts that may use the study: name, argon2 password hash, role, failed sign-ins
+    sessions      signed-in sessions: the sha256 of each session token (the token itself is only in the cookie)
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
 
@@ -70,6 +72,25 @@ speakers = Table(
     Column("participant_id", ForeignKey("participants.id", ondelete="SET NULL"), index=True),
 )
 
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer, researcher or admin (qualia_core.accounts.ROLES)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("failed_signins", Integer, nullable=False, default=0),  # in a row; a success resets it
+    Column("locked_until", DateTime(timezone=True)),  # sign-in refused until then (throttling)
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
 
 def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
     """False for the search index the migrations build beside the tables (FTS5 tables on SQLite, a GIN index
@@ -77,4 +98,4 @@ def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 
-__all__ = ["metadata", "documents", "turns", "participants", "speakers", "outside_the_models"]
+__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "outside_the_models"]
