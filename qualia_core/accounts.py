@@ -235,7 +235,7 @@ class Accounts:
 
         from .store.models import sessions, users
 
-        if not token or len(token) > 200:
+        if not isinstance(token, str) or not token or len(token) > 200:
             return None
         now = now or _now()
         with self.store.engine.connect() as c:
