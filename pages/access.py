@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qualia_core.access import LOCAL_ROLE, allows, needed_role, sign_in_required, start_problems  # noqa: F401
+from qualia_core.access import LOCAL_ROLE, allows, needed_role, sign_in_required  # noqa: F401 - allows: for the router
 from qualia_core.errors import PermissionDeniedError
 
 from .common import get_core, setting
@@ -43,17 +43,11 @@ def sign_in_on() -> bool:
 
 
 def door_problems() -> list[str]:
-    """Why the app must not serve anything: sign-in is on without an admin, or off beyond loopback. Creates the
-    first admin from QUALIA_ADMIN_PASSWORD when no account exists."""
-    from qualia_core.errors import QualiaError
+    """Why the app must not serve anything (creating the first admin from the settings when none exists)."""
+    from qualia_core.accounts import door_problems as problems
 
-    store_accounts = accounts()
-    try:
-        store_accounts.ensure_first_admin(setting("QUALIA_ADMIN_USER"), setting("QUALIA_ADMIN_PASSWORD"))
-    except QualiaError as exc:
-        return [str(exc)]
-    return start_problems(setting("QUALIA_AUTH"), listen_address(), store_accounts.count() > 0,
-                          store_accounts.count("admin") > 0)
+    return problems(get_core().library.store, setting("QUALIA_AUTH"), listen_address(), setting("QUALIA_ADMIN_USER"),
+                    setting("QUALIA_ADMIN_PASSWORD"))
 
 
 def viewer() -> Viewer | None:

@@ -69,7 +69,7 @@ def sign_in_required(mode: str, address: str | None, accounts_exist: bool) -> bo
 
 
 def start_problems(mode: str, address: str | None, accounts_exist: bool, admin_exists: bool,
-                   what: str = "The app") -> list[str]:
+                   what: str = "the app") -> list[str]:
     """Why a door must not start with these settings (empty when it may)."""
     where = address or "every network interface"
     if mode == "off" and not is_loopback(address):

@@ -301,3 +301,17 @@ class Accounts:
             self.hasher.verify(self._dummy_hash, password[:MAX_PASSWORD])
         except VerificationError:
             pass
+
+
+def door_problems(store, mode: str, address: str | None, admin_user: str, admin_password: str,
+                  what: str = "the app") -> list[str]:
+    """At a door's start: create the first admin from the settings when no account exists, then say why the door
+    must not serve (sign-in on without an admin, or off beyond loopback). Empty when it may."""
+    from .access import start_problems
+
+    accounts = Accounts(store)
+    try:
+        accounts.ensure_first_admin(admin_user, admin_password)
+    except AccountError as exc:
+        return [str(exc)]
+    return start_problems(mode, address, accounts.count() > 0, accounts.count("admin") > 0, what=what)

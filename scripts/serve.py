@@ -71,13 +71,60 @@ def warm_up() -> None:
     inspect.stack()
 
 
+def listen_address(argv: list[str]) -> str | None:
+    """The address Streamlit will listen on: --server.address, then STREAMLIT_SERVER_ADDRESS, then
+    .streamlit/config.toml (None: every interface, Streamlit's own default)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--server.address="):
+            return arg.split("=", 1)[1] or None
+        if arg == "--server.address" and i + 1 < len(argv):
+            return argv[i + 1] or None
+    if os.environ.get("STREAMLIT_SERVER_ADDRESS"):
+        return os.environ["STREAMLIT_SERVER_ADDRESS"]
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)
+    return config.get_option("server.address") or None
+
+
+def loopback_unless_told(argv: list[str]) -> list[str]:
+    """The Streamlit options with an address: 127.0.0.1 unless the command line, the environment or a config.toml
+    Streamlit reads (the current folder's, or ~/.streamlit's) names one. Streamlit alone would listen on every
+    interface."""
+    if listen_address(argv) is None:
+        return [*argv, "--server.address=127.0.0.1"]
+    return argv
+
+
+def door_problems(argv: list[str]) -> list[str]:
+    """Why the app must not listen at all: sign-in on without an admin, or off beyond loopback (the first
+    admin is created from QUALIA_ADMIN_PASSWORD here when no account exists). The page says the same."""
+    from qualia_core import config
+    from qualia_core.accounts import door_problems as problems
+    from qualia_core.errors import QualiaError
+
+    try:
+        from pages.common import _PREBUILT, build_core
+
+        core = _PREBUILT[0] if _PREBUILT else build_core()
+        return problems(core.library.store, config.get("QUALIA_AUTH"), listen_address(argv),
+                        config.get("QUALIA_ADMIN_USER"), config.get("QUALIA_ADMIN_PASSWORD"))
+    except QualiaError as exc:  # a bad setting or database: the first page shows every problem
+        print(f"Qualia: {exc}", file=sys.stderr)
+        return []
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     keep_memory_returnable()
     warm_up()
+    argv = loopback_unless_told(sys.argv[1:])
+    if problems := door_problems(argv):
+        print("Qualia will not start:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr)
+        return 2
     from streamlit.web.cli import main as streamlit_main
 
-    sys.argv = ["streamlit", "run", str(ROOT / "streamlit_app.py"), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(ROOT / "streamlit_app.py"), *argv]
     return streamlit_main()
 
 
