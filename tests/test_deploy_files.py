@@ -28,7 +28,7 @@ def test_the_dockerfile_is_multi_stage_non_root_with_a_healthcheck():
     assert ".env" in (ROOT / ".dockerignore").read_text().split()
 
 
-@pytest.mark.parametrize("path", ["docker-compose.yml", ".github/workflows/test.yml"])
+@pytest.mark.parametrize("path", ["docker-compose.yml", "docker-compose.override.yml", ".github/workflows/test.yml"])
 def test_yaml_files_pass_yamllint(path):
     pytest.importorskip("yamllint")
     from yamllint import linter
@@ -47,6 +47,15 @@ def test_compose_has_the_app_dashboard_backup_and_a_production_proxy():
     assert "ops.backup cron" in " ".join(services["backup"]["command"])
     assert services["proxy"]["profiles"] == ["production"]
     assert (ROOT / "deploy/nginx/qualia.conf").exists()
+
+
+def test_production_publishes_only_nginx_and_a_plain_up_only_loopback():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    published = {name: s.get("ports", []) for name, s in compose["services"].items() if s.get("ports")}
+    assert published == {"proxy": ["80:80", "443:443"]}  # the app and the dashboard: internal network only
+    override = yaml.safe_load((ROOT / "docker-compose.override.yml").read_text())
+    ports = [p for s in override["services"].values() for p in s["ports"]]
+    assert ports and all(p.startswith("127.0.0.1:") for p in ports)
 
 
 def test_the_workflow_runs_the_readme_test_command_on_python_3_10_to_3_13():
