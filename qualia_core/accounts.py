@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -32,6 +33,8 @@ MAX_FAILURES = 5
 LOCK_SECONDS = 30
 LOCK_MAX_SECONDS = 15 * 60
 SESSION_HOURS = 12
+#: argon2 computations at once in this process: each takes 64 MiB, so a burst of sign-ins can't exhaust memory
+HASHING = threading.BoundedSemaphore(2)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,24 @@ def check_role(role: str) -> str:
     return role
 
 
+class _Bounded:
+    """A PasswordHasher whose hash and verify wait for one of the HASHING slots."""
+
+    def __init__(self, hasher):
+        self._hasher = hasher
+
+    def hash(self, password: str) -> str:
+        with HASHING:
+            return self._hasher.hash(password)
+
+    def verify(self, digest: str, password: str) -> bool:
+        with HASHING:
+            return self._hasher.verify(digest, password)
+
+    def check_needs_rehash(self, digest: str) -> bool:
+        return self._hasher.check_needs_rehash(digest)
+
+
 class Accounts:
     """The accounts of one study database (a qualia_core.store.Store)."""
 
@@ -92,7 +113,7 @@ class Accounts:
         from argon2 import PasswordHasher
 
         self.store = store
-        self.hasher = hasher or PasswordHasher()
+        self.hasher = _Bounded(hasher or PasswordHasher())
         self._dummy_hash = None
 
     # -- reading --

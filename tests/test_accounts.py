@@ -144,3 +144,30 @@ def test_the_app_refuses_to_start_open_to_the_network_or_signed_in_without_an_ad
     assert "no admin account exists" in start_problems("on", "127.0.0.1", True, False)[0]
     assert "QUALIA_AUTH=off is refused" in start_problems("off", "0.0.0.0", True, True)[0]
     assert start_problems("auto", "0.0.0.0", True, True) == []
+
+
+def test_at_most_two_passwords_are_hashed_at_once_so_a_burst_of_sign_ins_cannot_exhaust_memory(accounts):
+    import threading
+    import time
+
+    accounts.create("ana", PASSWORD, "viewer")
+    state = {"now": 0, "most": 0}
+    lock = threading.Lock()
+
+    class Watching(type(FAST)):
+        def verify(self, digest, password):
+            with lock:
+                state["now"] += 1
+                state["most"] = max(state["most"], state["now"])
+            time.sleep(0.05)
+            with lock:
+                state["now"] -= 1
+            return super().verify(digest, password)
+
+    watched = Accounts(accounts.store, hasher=Watching(time_cost=1, memory_cost=1024, parallelism=1))
+    threads = [threading.Thread(target=watched.sign_in, args=("ana", PASSWORD)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert state["most"] == 2
