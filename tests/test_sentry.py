@@ -141,4 +141,4 @@ def test_an_error_raised_in_a_page_is_reported(monkeypatch, data_dir):
     finally:
         st.cache_resource.clear()
     assert at.exception
-    assert reported == [(OSError, "library")]
+    assert reported == [(OSError, "start")]  # the router opens the study (accounts) before any page
