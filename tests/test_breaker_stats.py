@@ -167,3 +167,24 @@ def test_two_breakers_on_one_store_in_many_threads_lose_nothing(tmp_path):
     for registry in registries:
         registry.breaker("p").flush()
     assert read_snapshot(tmp_path)["p"]["total_calls"] == 2400
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX only")
+def test_a_forked_child_stores_only_what_it_counted(tmp_path):
+    registry = BreakerRegistry(tmp_path, max_failures=1_000_000)
+    for _ in range(5):
+        registry.call("p", None, lambda: None)  # unsaved for up to SAVE_EVERY when the fork happens
+    pid = os.fork()
+    if pid == 0:  # the child: two calls and a save, then out without running pytest's exit handlers
+        code = 0
+        try:
+            for _ in range(2):
+                registry.call("p", None, lambda: None)
+            registry.breaker("p").flush()
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    registry.breaker("p").flush()
+    assert read_snapshot(tmp_path)["p"]["total_calls"] == 7

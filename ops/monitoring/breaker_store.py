@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
@@ -112,13 +113,21 @@ class JsonFileStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._lock = threading.Lock()  # one save at a time in this process (the file lock is per process)
+        self._new_locks()
+
+    def _new_locks(self) -> None:
+        """The locks of this process: one save at a time here, and the file lock every process takes (a
+        forked child makes its own: filelock refuses a lock inherited across fork)."""
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
         self._file_lock = FileLock(str(self.path) + LOCK_SUFFIX, timeout=LOCK_TIMEOUT, thread_local=False)
 
     def load(self) -> dict[str, BreakerStats]:
         return {name: BreakerStats.from_dict(d) for name, d in read_stats_file(self.path).items()}
 
     def save(self, name: str, stats: BreakerStats, deltas: Mapping[str, int], *, durable: bool) -> BreakerStats:
+        if self._pid != os.getpid():
+            self._new_locks()
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._file_lock:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 import weakref
@@ -283,6 +284,21 @@ class CircuitBreaker:
 
 
 _LIVE: "weakref.WeakSet[CircuitBreaker]" = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    """A forked child starts with nothing unsaved: what the parent counted is the parent's to store."""
+    for breaker in list(_LIVE):
+        for counter, n in breaker._unsaved.items():  # the parent's, in its stats shown: not the child's
+            setattr(breaker.stats, counter, getattr(breaker.stats, counter) - n)
+        breaker._unsaved = dict.fromkeys(COUNTERS, 0)
+        breaker._timer = None  # the parent's timer thread is not in the child
+        # a lock another thread held at the fork would stay held in the child for ever
+        breaker._lock, breaker._save_lock = threading.Lock(), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 @atexit.register
