@@ -116,6 +116,8 @@ VARIABLES = [
              "Port of the health dashboard."),
     Variable("HEALTH_CHECK_INTERVAL", "30", "a number of seconds of at least 1", _number(1),
              "Seconds between Health page refreshes and dashboard stream events."),
+    Variable("HEALTH_DASHBOARD_MAX_STREAMS", "8", "a whole number from 1 to 256", _integer(1, 256),
+             "Most live stream (/health/stream) clients the health dashboard serves at once; more get 503."),
     Variable("DEFAULT_MAX_FAILURES", "5", "a whole number of at least 1", _integer(1),
              "Consecutive failures that switch a plugin off (its circuit breaker opens)."),
     Variable("DEFAULT_TIMEOUT_SECONDS", "300", "a number of seconds of at least 0", _number(0),

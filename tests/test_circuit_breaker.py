@@ -10,14 +10,8 @@ import pytest
 
 from ops import core_with_breakers
 from ops.monitoring.breaker_registry import BreakerRegistry, read_snapshot
-from ops.monitoring.circuit_breaker import (
-    BreakerListener,
-    BreakerStats,
-    CircuitBreaker,
-    JsonFileStore,
-    MemoryStore,
-    State,
-)
+from ops.monitoring.breaker_store import BreakerStats, JsonFileStore, MemoryStore, State
+from ops.monitoring.circuit_breaker import BreakerListener, CircuitBreaker
 from qualia_core import ConfigError, Document, QualiaCore, QualiaError, Utterance
 from qualia_core.errors import PluginSwitchedOffError
 from qualia_core.guard import Guard

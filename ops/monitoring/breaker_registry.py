@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable
 from qualia_core import config
 from qualia_core.errors import PluginSwitchedOffError
 
-from .circuit_breaker import STATS_FILE, BreakerListener, BreakerStats, CircuitBreaker, JsonFileStore, read_stats_file
+from .breaker_store import STATS_FILE, BreakerStats, JsonFileStore, read_stats_file
+from .circuit_breaker import BreakerListener, CircuitBreaker
 
 
 class BreakerRegistry:

@@ -7,7 +7,12 @@ pages understand without knowing this module.
 
 The lock guards state only, never the plugin call, so concurrent sessions run plugins in parallel.
 Time comes from an injectable monotonic clock (tests move it by hand). Listeners and the store may
-fail: that is logged and never stops a transition nor replaces the caller's exception. Listeners
+fail: that is logged and never stops a transition nor replaces the caller's exception.
+
+Stats are exact across threads, processes and shutdown (ops.monitoring.breaker_store): counters move under
+the lock and a save hands the store what moved since the last one, which it adds to what it holds.
+Transitions and failures are stored at once; a success's counters within SAVE_EVERY seconds by a timer
+thread (never in the caller's path); whatever is left at a normal exit by an atexit hook. Listeners
 (BreakerListener) hear every admitted call's outcome and duration and every transition: Sentry
 reporting is one of them. Errors the
 user caused (any QualiaError, e.g. invalid parameters) do not count as plugin failures.
@@ -15,114 +20,22 @@ user caused (any QualiaError, e.g. invalid parameters) do not count as plugin fa
 
 from __future__ import annotations
 
-import json
+import atexit
 import logging
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timezone
-from enum import Enum
+import weakref
 from pathlib import Path
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable
 
-from qualia_core.atomic import atomic_write_json
 from qualia_core.errors import PluginSwitchedOffError, QualiaError
+
+from .breaker_store import COUNTERS, BreakerStats, State, Store
 
 log = logging.getLogger(__name__)
 
-STATS_FILE = Path("ops") / "circuit_breakers.json"
-SAVE_EVERY = 1.0  # seconds between stores of counters that moved without a transition or failure
-
-
-class State(str, Enum):
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-
-
-def _iso(epoch: float | None) -> str | None:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat() if epoch is not None else None
-
-
-@dataclass
-class BreakerStats:
-    state: State = State.CLOSED
-    consecutive_failures: int = 0
-    total_calls: int = 0
-    total_failures: int = 0
-    total_successes: int = 0
-    last_failure_time: float | None = None  # epoch seconds
-    last_failure_message: str | None = None
-    opened_at: float | None = None  # epoch seconds
-    recovery_attempts: int = 0
-    max_failures: int = 5
-    timeout_seconds: float = 300.0
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["state"] = self.state.value
-        d["last_failure_at"] = _iso(self.last_failure_time)
-        d["opened_at_iso"] = _iso(self.opened_at)
-        return d
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "BreakerStats":
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["state"] = State(values.get("state", "closed"))
-        return cls(**values)
-
-
-class Store(Protocol):
-    def load(self) -> dict[str, BreakerStats]: ...
-    def save(self, name: str, stats: BreakerStats, *, durable: bool) -> None: ...
-
-
-class MemoryStore:
-    def __init__(self) -> None:
-        self.data: dict[str, BreakerStats] = {}
-
-    def load(self) -> dict[str, BreakerStats]:
-        return dict(self.data)
-
-    def save(self, name: str, stats: BreakerStats, *, durable: bool) -> None:
-        self.data[name] = BreakerStats(**asdict(stats))
-
-
-class JsonFileStore:
-    """All breakers of a data dir in one JSON file, written atomically; other processes read it."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._data: dict[str, dict[str, Any]] = {}
-
-    def load(self) -> dict[str, BreakerStats]:
-        with self._lock:
-            self._data = read_stats_file(self.path)
-            return {name: BreakerStats.from_dict(d) for name, d in self._data.items()}
-
-    def save(self, name: str, stats: BreakerStats, *, durable: bool) -> None:
-        with self._lock:
-            self._data[name] = stats.to_dict()
-            atomic_write_json(self.path, self._data, durable=durable)
-
-
-def read_stats_file(path: Path) -> dict[str, dict[str, Any]]:
-    """The stored breaker stats; a missing or corrupt file means every breaker is closed."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
-        for name, entry in data.items():
-            BreakerStats.from_dict(entry)  # validates
-        return data
-    except FileNotFoundError:
-        return {}
-    except (ValueError, TypeError, OSError) as exc:
-        log.warning("circuit breaker stats %s unreadable (%s); treating every breaker as closed", path, exc)
-        return {}
+SAVE_EVERY = 1.0  # seconds a success's counters may wait before they are stored (by a timer thread)
 
 
 class BreakerListener:
@@ -152,9 +65,15 @@ class CircuitBreaker:
         self.listeners = list(listeners)
         self._lock = threading.Lock()
         self._trial_running = False
-        self._saved_at = float("-inf")
         self.stats = stats or BreakerStats()
         self.stats.max_failures, self.stats.timeout_seconds = int(max_failures), float(timeout_seconds)
+        # Counters added here and not stored yet (the store adds them to what it holds), one save at a time,
+        # and the timer that stores a success's counters within SAVE_EVERY seconds.
+        self._unsaved = dict.fromkeys(COUNTERS, 0)
+        self._save_lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        if store is not None:
+            _LIVE.add(self)  # stored at exit (atexit), whatever is still unsaved
         # The monotonic moment the breaker opened, rebuilt from the stored wall time after a restart.
         self._opened_mono: float | None = None
         if self.stats.state is not State.CLOSED and self.stats.opened_at is not None:
@@ -169,9 +88,9 @@ class CircuitBreaker:
         changes: list = []
         with self._lock:
             self._maybe_half_open(changes)
-            state, snapshot = self.stats.state, self._copy()
+            state = self.stats.state
         if changes:
-            self._after(changes, snapshot)
+            self._after(changes)
         return state
 
     def retry_in(self) -> float:
@@ -198,21 +117,53 @@ class CircuitBreaker:
                 "circuit breaker %s: %s -> %s", self.name, old.value, new.value)
         changes.append((old, new))
 
-    def _after(self, changes: list, snapshot: BreakerStats | None, *, urgent: bool = False) -> None:
-        """Persist and notify outside the lock; neither may break the caller.
-
-        Transitions and failures are stored at once; a success only moves counters, stored at most
-        once per SAVE_EVERY seconds (a file rewrite per call was the earlier Qualia's cost)."""
-        now = self.clock()
-        due = changes or urgent or now - self._saved_at >= SAVE_EVERY
-        if self.store is not None and snapshot is not None and due:
-            self._saved_at = now
-            try:
-                self.store.save(self.name, snapshot, durable=bool(changes))
-            except Exception:
-                log.exception("could not store circuit breaker stats for %s", self.name)
+    def _after(self, changes: list) -> None:
+        """Store now and notify, outside the lock; neither may break the caller. Transitions are stored
+        durably (fsynced), failures and resets at once; a success alone waits for the timer (_later)."""
+        self.flush(durable=bool(changes), force=True)
         for old, new in changes:
             self._tell("state_change", old, new)
+
+    def _later(self) -> None:
+        """Store this success's counters within SAVE_EVERY seconds, on a timer thread: never in the call's path,
+        and one file write per second at most however many calls there are."""
+        if self.store is None or self._timer is not None:
+            return
+        with self._lock:
+            if self._timer is not None:
+                return
+            self._timer = timer = threading.Timer(SAVE_EVERY, self._on_timer)
+            timer.daemon = True
+        timer.start()
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+        self.flush()
+
+    def flush(self, *, durable: bool = False, force: bool = False) -> bool:
+        """Store the state and the unsaved counters now (with `force`, even when no counter moved). False when
+        the store failed: that is logged, and the counters are kept for the next save, so none is lost."""
+        if self.store is None:
+            return True
+        with self._save_lock:  # saves of one breaker in order, so the counters read back are the newest
+            with self._lock:
+                deltas, self._unsaved = self._unsaved, dict.fromkeys(COUNTERS, 0)
+                snapshot = self._copy()
+            if not force and not any(deltas.values()):
+                return True
+            try:
+                stored = self.store.save(self.name, snapshot, deltas, durable=durable)
+            except Exception:
+                log.exception("could not store circuit breaker stats for %s", self.name)
+                with self._lock:
+                    for counter, n in deltas.items():
+                        self._unsaved[counter] += n
+                return False
+            with self._lock:  # the totals of every process, and what this one added since
+                for counter in COUNTERS:
+                    setattr(self.stats, counter, getattr(stored, counter) + self._unsaved[counter])
+            return True
 
     def _tell(self, event: str, *args: Any) -> None:
         """Call `event` on every listener; a listener's bug is logged, never raised."""
@@ -243,9 +194,8 @@ class CircuitBreaker:
         with self._lock:
             self._maybe_half_open(changes)
             error = self._refusal()
-            snapshot = self._copy()
         if changes:
-            self._after(changes, snapshot)
+            self._after(changes)
         return error
 
     def call(self, fn: Callable[[], Any], info: Any = None) -> Any:
@@ -258,10 +208,11 @@ class CircuitBreaker:
                 if trial:
                     self._trial_running = True
                     self.stats.recovery_attempts += 1
-                self.stats.total_calls += 1
-            snapshot = self._copy() if changes else None
+                    self._unsaved["recovery_attempts"] += 1
+                self.stats.total_calls += 1  # every counter moves in the stats shown and in the next save
+                self._unsaved["total_calls"] += 1
         if changes:
-            self._after(changes, snapshot)
+            self._after(changes)
         if error is not None:
             raise error
         changes = []
@@ -274,12 +225,14 @@ class CircuitBreaker:
             with self._lock:  # the user's mistake, not the plugin's: neither a failure nor a success
                 if trial:
                     self._trial_running = False
+            self._later()  # the call itself was counted
             raise
         except BaseException as exc:
             with self._lock:
                 if trial:
                     self._trial_running = False
                 self.stats.total_failures += 1
+                self._unsaved["total_failures"] += 1
                 self.stats.consecutive_failures += 1
                 self.stats.last_failure_time = self.wall()
                 self.stats.last_failure_message = describe_failure(exc)
@@ -288,25 +241,24 @@ class CircuitBreaker:
                         self._opened_mono, self.stats.opened_at = self.clock(), self.wall()
                     else:
                         self._transition(State.OPEN, changes)
-                snapshot = self._copy()
             if self.listeners:
                 self._tell("failure", info, exc, time.perf_counter() - started)
-            self._after(changes, snapshot, urgent=True)
+            self._after(changes)
             raise
         with self._lock:
             if trial:
                 self._trial_running = False
             self.stats.total_successes += 1
+            self._unsaved["total_successes"] += 1
             self.stats.consecutive_failures = 0
             if self.stats.state is State.HALF_OPEN:
                 self._transition(State.CLOSED, changes)
-            # a success alone is stored at most once per SAVE_EVERY seconds: copy the stats only then
-            due = changes or self.clock() - self._saved_at >= SAVE_EVERY
-            snapshot = self._copy() if due else None
         if self.listeners:
             self._tell("success", info, time.perf_counter() - started)
-        if due:
-            self._after(changes, snapshot)
+        if changes:
+            self._after(changes)
+        else:
+            self._later()
         return result
 
     def reset(self) -> None:
@@ -317,8 +269,7 @@ class CircuitBreaker:
             if self.stats.state is not State.CLOSED:
                 self._transition(State.CLOSED, changes)
             self.stats.consecutive_failures = 0
-            snapshot = self._copy()
-        self._after(changes, snapshot, urgent=True)
+        self._after(changes)
 
     def snapshot(self) -> dict[str, Any]:
         changes: list = []
@@ -327,10 +278,37 @@ class CircuitBreaker:
             d = self.stats.to_dict()
             d["plugin_id"] = self.name
             d["retry_in_seconds"] = round(max(0.0, self.retry_in()), 1) if self.stats.state is State.OPEN else 0.0
-            snapshot = self._copy()
         if changes:
-            self._after(changes, snapshot)
+            self._after(changes)
         return d
+
+
+_LIVE: "weakref.WeakSet[CircuitBreaker]" = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    """A forked child starts with nothing unsaved: what the parent counted is the parent's to store."""
+    for breaker in list(_LIVE):
+        for counter, n in breaker._unsaved.items():  # the parent's, in its stats shown: not the child's
+            setattr(breaker.stats, counter, getattr(breaker.stats, counter) - n)
+        breaker._unsaved = dict.fromkeys(COUNTERS, 0)
+        breaker._timer = None  # the parent's timer thread is not in the child
+        # a lock another thread held at the fork would stay held in the child for ever
+        breaker._lock, breaker._save_lock = threading.Lock(), threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
+@atexit.register
+def flush_all() -> None:
+    """Store every breaker's unsaved counters: a process that exits normally loses none."""
+    for breaker in list(_LIVE):
+        try:
+            breaker.flush()
+        except Exception:  # pragma: no cover - flush logs its own failures; this keeps the others going
+            log.exception("could not store circuit breaker stats at exit")
 
 
 def describe_failure(exc: BaseException) -> str:

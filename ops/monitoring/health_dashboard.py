@@ -3,10 +3,13 @@
     python ops/monitoring/health_dashboard.py --port 8080
 
 GET /health          the health JSON (HTTP 200 when healthy or degraded, 503 when critical)
-GET /health/stream   Server-Sent Events: one `data:` event per interval, keep-alive comments, `retry:`
+GET /health/stream   Server-Sent Events: one `data:` event per interval, keep-alive comments, `retry:`;
+                     at most HEALTH_DASHBOARD_MAX_STREAMS clients at once, 503 with Retry-After beyond
 GET /                a small page drawing the stream with EventSource (no external scripts or fonts)
+HEAD                 any of these: the same status and headers, no body
 
-It reads the same data dir as the app, so breakers opened in the app show here.
+It reads the same data dir as the app, so breakers opened in the app show here. Every response closes its
+connection; threads, timeouts and the connection cap are ops.monitoring.bounded_server's.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import logging
 import sys
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from ops.monitoring.bounded_server import IDLE_TIMEOUT, REQUEST_TIMEOUT, BoundedHTTPServer  # noqa: E402
 from ops.monitoring.health import HealthChecker  # noqa: E402
 
 log = logging.getLogger("ops.monitoring.health_dashboard")
@@ -64,33 +68,55 @@ class HealthHandler(BaseHTTPRequestHandler):
     def log_message(self, fmt: str, *args) -> None:  # through logging, not stderr
         log.debug("%s %s", self.address_string(), fmt % args)
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(self, status: int, body: bytes, content_type: str, *, head: bool = False,
+              headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Connection", "close")  # no keep-alive: an idle connection never holds a worker
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802
+        self._route(head=False)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._route(head=True)
+
+    def _route(self, *, head: bool) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/health":
             report = self.server.checker.check()
             status = HTTPStatus.SERVICE_UNAVAILABLE if report["overall_status"] == "critical" else HTTPStatus.OK
-            self._send(status, json.dumps(report).encode(), "application/health+json")
+            self._send(status, json.dumps(report).encode(), "application/health+json", head=head)
         elif path == "/health/stream":
-            self._stream()
+            if not self.server.streams.acquire(blocking=False):
+                retry = str(max(1, round(self.server.interval)))
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE,
+                           b'{"error": "too many stream clients at once; retry later"}', "application/json",
+                           head=head, headers={"Retry-After": retry})
+                return
+            try:
+                self._stream(head=head)
+            finally:
+                self.server.streams.release()
         elif path == "/":
-            self._send(HTTPStatus.OK, PAGE.encode(), "text/html; charset=utf-8")
+            self._send(HTTPStatus.OK, PAGE.encode(), "text/html; charset=utf-8", head=head)
         else:
-            self._send(HTTPStatus.NOT_FOUND, b'{"error": "not found"}', "application/json")
+            self._send(HTTPStatus.NOT_FOUND, b'{"error": "not found"}', "application/json", head=head)
 
-    def _stream(self) -> None:
+    def _stream(self, *, head: bool) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.send_header("Connection", "close")
         self.end_headers()
+        if head:
+            return
         interval = self.server.interval
         keepalive = min(15.0, interval / 2)
         stop = self.server.stopping
@@ -109,27 +135,47 @@ class HealthHandler(BaseHTTPRequestHandler):
                     if waited < interval:
                         self.wfile.write(b": keep-alive\n\n")
                         self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            log.debug("stream client went away")
+        except OSError as exc:  # went away, or stopped reading for longer than the server's request timeout
+            log.debug("stream client went away (%s)", type(exc).__name__)
         self.close_connection = True
 
 
-class HealthServer(ThreadingHTTPServer):
-    daemon_threads = True
+class HealthServer(BoundedHTTPServer):
+    """The dashboard: a worker for each stream client it allows, and SPARE_WORKERS for everything else."""
 
-    def __init__(self, address: tuple[str, int], checker: HealthChecker, interval: float):
-        super().__init__(address, HealthHandler)
+    SPARE_WORKERS = 4
+
+    def __init__(self, address: tuple[str, int], checker: HealthChecker, interval: float, *, max_streams: int,
+                 idle_timeout: float = IDLE_TIMEOUT, request_timeout: float = REQUEST_TIMEOUT,
+                 max_connections: int | None = None):
+        super().__init__(address, HealthHandler, workers=max_streams + self.SPARE_WORKERS,
+                         idle_timeout=idle_timeout, request_timeout=request_timeout,
+                         max_connections=max_connections)
         self.checker = checker
         self.interval = interval
+        self.max_streams = max_streams
+        self.streams = threading.BoundedSemaphore(max_streams)
         self.stopping = threading.Event()
 
     def shutdown(self) -> None:
         self.stopping.set()
         super().shutdown()
 
+    def server_close(self) -> None:
+        self.stopping.set()  # streams end, so their workers do
+        super().server_close()
 
-def make_server(core, host: str = "127.0.0.1", port: int = 8080, interval: float = 30.0) -> HealthServer:
-    return HealthServer((host, port), HealthChecker(core), interval)
+
+def make_server(core, host: str = "127.0.0.1", port: int = 8080, interval: float = 30.0, *,
+                max_streams: int | None = None, **limits) -> HealthServer:
+    """The dashboard of `core` on host:port (port 0: a free one). `max_streams` defaults to
+    HEALTH_DASHBOARD_MAX_STREAMS; `limits` are BoundedHTTPServer's idle_timeout, request_timeout and
+    max_connections."""
+    from qualia_core import config
+
+    if max_streams is None:
+        max_streams = config.get("HEALTH_DASHBOARD_MAX_STREAMS")
+    return HealthServer((host, port), HealthChecker(core), interval, max_streams=max_streams, **limits)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
 
     core = core_with_breakers()
     core.discover_plugins()
-    server = make_server(core, args.host, args.port, args.interval)
+    server = make_server(core, args.host, args.port, args.interval,
+                         max_streams=settings["HEALTH_DASHBOARD_MAX_STREAMS"])
     log.info("health dashboard on http://%s:%d/ (data dir %s)", args.host, server.server_address[1], core.data_dir)
     try:
         server.serve_forever()
