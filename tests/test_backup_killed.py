@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ops import recover_interrupted_restore
-from ops.backup import create, journal
+from ops.backup import BackupError, create, journal, swap
 from qualia_core import QualiaCore
 from test_backup_support import damage, env, tree  # noqa: F401 - env is a fixture
 
@@ -125,14 +125,31 @@ class Scenario:
         (self.plugins / "added_later" / "__init__.py").write_text("")
         self.old = (tree(self.data), documents(self.data), tree(self.plugins))
         assert self.old[0] != self.new[0] and self.old[1] != self.new[1] and self.old[2] != self.new[2]
-        self.pristine = tmp_path / "pristine"
-        shutil.copytree(self.data, self.pristine / "data")
-        shutil.copytree(self.plugins, self.pristine / "plugins")
+        self.pristine = self.save("pristine")
 
-    def reset(self) -> None:
-        for name in ("data", "plugins"):
-            shutil.rmtree(self.root / name, ignore_errors=True)
-            shutil.copytree(self.pristine / name, self.root / name)
+    def _parts(self) -> list[Path]:
+        return [p for p in self.root.iterdir() if p.name in ("data", "plugins") or "restore" in p.name]
+
+    def save(self, name: str) -> Path:
+        """Copy the data and plugins dirs and whatever a restore left beside them (states/NAME)."""
+        folder = self.root / "states" / name
+        folder.mkdir(parents=True)
+        for part in self._parts():
+            if part.is_dir():
+                shutil.copytree(part, folder / part.name, symlinks=True)
+            else:
+                shutil.copy2(part, folder / part.name)
+        return folder
+
+    def reset(self, folder: Path | None = None) -> None:
+        """Put a saved state back (default: the old content, before any restore)."""
+        for part in self._parts():
+            shutil.rmtree(part) if part.is_dir() else part.unlink()
+        for part in (folder or self.pristine).iterdir():
+            if part.is_dir():
+                shutil.copytree(part, self.root / part.name, symlinks=True)
+            else:
+                shutil.copy2(part, self.root / part.name)
 
     def restore(self, mode: str, kill_at: str = "") -> subprocess.CompletedProcess:
         return run_killer(self.archive, self.data, self.backups, self.plugins, mode=mode, kill_at=kill_at,
@@ -193,3 +210,98 @@ def test_a_restore_killed_at_any_step_is_finished_or_rolled_back_at_the_next_sta
             assert any("rolled back" in note for note in notes), (n, name, notes)
         if n in (data_in, plugins_in):
             assert any("was finished" in note for note in notes), (n, name, notes)
+
+
+@pytest.mark.parametrize("mode, restore_kill, outcome", [("entries", "in ", "old"), ("rename", "in ", "new")],
+                         ids=["rolled back", "rolled forward"])
+def test_a_recovery_killed_at_any_step_is_recovered_by_the_next_one(env, tmp_path, mode, restore_kill, outcome):
+    """Recovery itself is idempotent: a kill at any of its steps, then another start, gives the same result."""
+    scenario = Scenario(env, tmp_path)
+    scenario.reset()
+    steps = json.loads(scenario.restore(mode).stdout)
+    at = steps.index(next(name for name in steps if name.startswith(restore_kill)))  # the first restored entry in
+    scenario.reset()
+    assert scenario.restore(mode, f"step:{at}").returncode == -9
+    killed_state = scenario.save("killed")
+    recorded = run_recovery(scenario.data, scenario.plugins)
+    assert recorded.returncode == 0, recorded.stderr
+    recovery_steps = json.loads(recorded.stdout)
+    assert recovery_steps[-1] == ("rolled back" if outcome == "old" else "journal removed") and len(recovery_steps) > 2
+    for n, name in enumerate(recovery_steps):
+        scenario.reset(killed_state)
+        killed = run_recovery(scenario.data, scenario.plugins, f"step:{n}")
+        assert killed.returncode == -9, f"recovery step {n} ({name}): {killed.stderr}"
+        recover_interrupted_restore(scenario.data, scenario.plugins)
+        scenario.assert_whole(outcome == "new", False, f"a recovery killed at step {n} ({name})")
+
+
+def test_two_processes_starting_together_recover_once(killed_between_the_renames):
+    data, before, docs, backups, plugins = killed_between_the_renames
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "ops.backup", "recover", "--data-dir", str(data), "--backup-dir", str(backups),
+               "--plugins-dir", str(plugins)]
+    starts = [subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in starts]
+    assert [code for code, _, _ in results] == [0, 0], results
+    said = sorted((out.strip() for _, out, _ in results), key=lambda out: out.startswith("Nothing"))
+    assert "rolled back" in said[0] and said[1] == "Nothing to recover: no restore was interrupted."
+    assert tree(data) == before and documents(data) == docs
+
+
+def test_recovery_waits_for_a_swap_in_progress_instead_of_undoing_it(killed_between_the_renames):
+    """A start while a restore holds the swap lock must not touch its journal: it waits, then says so."""
+    data = killed_between_the_renames[0]
+    with journal.swap_lock(data):
+        with pytest.raises(BackupError, match="Another process is restoring or recovering"):
+            journal.recover(data, wait_seconds=0)
+        assert not data.exists() and "being swapped by a restore right now" in journal.problem(data)
+    journal.recover(data)
+    assert data.is_dir()
+
+
+def test_recovery_leaves_the_staging_folder_of_a_running_restore_alone(env):
+    data = env[0]
+    with swap.staging(data) as root:
+        (root / "data").mkdir()
+        assert journal.recover(data) == [] and root.is_dir()
+    assert not root.exists()
+    unlocked = swap.staging_dir(data)  # as a killed restore leaves it
+    journal.recover(data)
+    assert not unlocked.exists()
+
+
+def test_an_unreadable_journal_is_named_and_nothing_is_touched(env):
+    data, backups, plugins, _ = env
+    before = tree(data)
+    path = data.parent / f".data.{journal.JOURNAL}"
+    path.write_text("{not json")
+    with pytest.raises(BackupError, match=f"The restore journal {path} cannot be read"):
+        journal.recover(data)
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "ops.backup", "create", "--data-dir", str(data), "--backup-dir",
+                           str(backups), "--plugins-dir", str(plugins)], cwd=ROOT, env=environ, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "An interrupted restore could not be recovered" in done.stderr
+    assert str(path) in done.stderr and not backups.exists()
+    assert tree(data) == before and path.read_text() == "{not json"
+
+
+def test_an_empty_data_dir_made_in_the_gap_does_not_stop_the_roll_back(killed_between_the_renames):
+    """An older app started in the gap creates an empty data dir: the rollback puts the data back over it."""
+    data, before, docs, _, _ = killed_between_the_renames
+    data.mkdir()
+    assert any("rolled back" in note for note in journal.recover(data))
+    assert tree(data) == before and documents(data) == docs
+
+
+def test_a_data_dir_written_in_the_gap_stops_the_roll_back_with_what_to_do(killed_between_the_renames):
+    data, before, _, _, _ = killed_between_the_renames
+    data.mkdir()
+    (data / "qualia.db").write_bytes(b"")
+    with pytest.raises(BackupError) as err:
+        journal.recover(data)
+    message = str(err.value)
+    assert f"Could not undo the interrupted restore of {data}" in message and ".data.restore-old-" in message
+    assert "move the folders by hand and delete the journal" in message
+    assert journal.problem(data).startswith(f"{data} is half-swapped")
