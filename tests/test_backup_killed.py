@@ -266,9 +266,12 @@ def test_recovery_leaves_the_staging_folder_of_a_running_restore_alone(env):
         (root / "data").mkdir()
         assert journal.recover(data) == [] and root.is_dir()
     assert not root.exists()
-    unlocked = swap.staging_dir(data)  # as a killed restore leaves it
-    journal.recover(data)
-    assert not unlocked.exists()
+    unlocked = swap.staging_dir(data)  # as a killed restore leaves it, with a journal's temp files
+    temps = [data.parent / f"..data.{journal.JOURNAL}.7.8.tmp", data / f"..{journal.JOURNAL}.7.8.tmp"]
+    for temp in temps:
+        temp.write_text("{")
+    assert journal.recover(data) == []
+    assert not unlocked.exists() and not any(temp.exists() for temp in temps)
 
 
 def test_an_unreadable_journal_is_named_and_nothing_is_touched(env):

@@ -309,7 +309,7 @@ def _leftovers(target: Path, remove: list[Path]) -> list[str]:
             if not _in_use(stage):
                 remove.append(stage)
         remove.extend(folder.glob(f"{prefix}{DONE}*"))
-        for tmp in folder.glob(f"{prefix}{glob.escape('.' + JOURNAL) if prefix == '.' else JOURNAL}.*.tmp"):
+        for tmp in folder.glob(f".{prefix}{JOURNAL}.*.tmp"):  # qualia_core.atomic's temp name of a journal
             tmp.unlink(missing_ok=True)
         for old in (olds if folder == parent else sorted(folder.glob(f".{OLD}*"))):
             if old.is_dir() and not any(old.iterdir()):
