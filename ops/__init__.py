@@ -4,6 +4,10 @@ Whoever builds a core passes the breakers in; for notebooks and scripts that is 
 
     from ops import core_with_breakers
     core = core_with_breakers()          # QualiaCore(...) with this data dir's circuit breakers
+
+Every door that starts on a data dir (the app, the health dashboard, the backup command line, this function)
+first calls `recover_interrupted_restore`: a restore killed half-way is finished or rolled back before
+anything reads the data (ops/backup/journal.py).
 """
 
 from __future__ import annotations
@@ -19,8 +23,21 @@ def core_with_breakers(*args: Any, **kwargs: Any):
     from .monitoring.breaker_registry import registry_for
 
     core = QualiaCore(*args, **kwargs)
+    recover_interrupted_restore(core.data_dir, core.plugins_dir)
     core.guard = registry_for(core.data_dir)
     return core
 
 
-__all__ = ["core_with_breakers"]
+def recover_interrupted_restore(data_dir: Any, plugins_dir: Any = None) -> list[str]:
+    """Finish or roll back a restore of the data dir (and of the plugins dir) that was killed half-way, and
+    remove what restores left behind; returns what was done, as sentences (also logged as warnings). Raises
+    ops.backup.BackupError, saying what to do, when that cannot be done automatically."""
+    from .backup.journal import recover
+
+    notes = recover(data_dir)
+    if plugins_dir is not None:
+        notes += recover(plugins_dir)
+    return notes
+
+
+__all__ = ["core_with_breakers", "recover_interrupted_restore"]

@@ -40,13 +40,16 @@ def setting(name: str):
 
 def build_core() -> QualiaCore:
     """The app's core: plugins discovered, the circuit breakers of ops/ guarding every plugin call when that
-    package is installed, and the study database open."""
-    core = QualiaCore()
+    package is installed, and the study database open. With ops/, a restore that was killed half-way is first
+    finished or rolled back, before anything reads the data."""
+    core = QualiaCore()  # reads nothing yet
     try:
+        from ops import recover_interrupted_restore
         from ops.monitoring.breaker_registry import registry_for
     except ImportError:
         pass
     else:
+        recover_interrupted_restore(core.data_dir, core.plugins_dir)
         core.guard = registry_for(core.data_dir)
     core.discover_plugins()
     core.library.list()  # opens (and migrates) the study database

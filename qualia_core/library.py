@@ -100,7 +100,7 @@ class DocumentLibrary:
                 return stamp
         if not self.data_dir.exists():
             raise LibraryError(f"The data folder {self.data_dir} is missing (a restore that did not finish?). "
-                               "Run `python -m ops.backup restore` again, or check the folder.")
+                               "Run `ops/scripts/backup.sh recover` to finish or undo it, or check the folder.")
         return ("missing",)  # the folder is there without a database: a new one is made
 
     # -- reading --

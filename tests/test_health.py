@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from ops.backup import journal
 from ops.monitoring.breaker_registry import BreakerRegistry
 from ops.monitoring.health import HealthChecker, Thresholds
 from ops.monitoring.health_dashboard import make_server
@@ -24,6 +25,7 @@ def fake(**overrides):
 
 @pytest.fixture
 def core(tmp_path) -> QualiaCore:
+    (tmp_path / "data").mkdir()  # as the app leaves it once it has opened its study database
     core = QualiaCore(data_dir=tmp_path / "data", entry_points=False)
     core.discover_plugins()
     return core
@@ -38,7 +40,8 @@ def open_breaker(core: QualiaCore, plugin_id: str) -> None:
 def test_a_calm_system_is_healthy_with_every_component(core):
     report = HealthChecker(core, readings=fake()).check()
     assert (report["status"], report["overall_status"]) == ("pass", "healthy")
-    assert set(report["components"]) == {"qualia_core", "plugins", "circuit_breakers", "system", "backups"}
+    assert set(report["components"]) == {"qualia_core", "data", "plugins", "circuit_breakers", "system", "backups"}
+    assert report["components"]["data"] == {"status": "pass", "path": str(core.data_dir), "message": None}
     assert report["components"]["qualia_core"]["plugin_count"] == len(core.plugin_metadata())
     plugins = report["components"]["plugins"]
     assert plugins["summary"] == f"{plugins['total']}/{plugins['total']} working"
@@ -97,6 +100,7 @@ def test_one_plugin_that_failed_to_load_is_a_warning(tmp_path):
         (plugins / name / "__init__.py").write_text(source)
     (plugins / "d").mkdir()
     (plugins / "d" / "__init__.py").write_text(BROKEN)
+    (tmp_path / "data").mkdir()
     core = QualiaCore(plugins_dir=plugins, data_dir=tmp_path / "data", entry_points=False)
     report = HealthChecker(core, readings=fake()).check()
     assert report["overall_status"] == "degraded"
@@ -128,6 +132,45 @@ def test_a_short_history_of_samples_is_kept(core):
     assert len(samples) == 3 and samples[-1]["cpu_percent"] == 12.0
 
 
+
+def test_regression_a_missing_data_dir_is_critical_and_says_what_to_do(core):
+    """The defect: after a restore was killed between its two renames the data dir was gone and /health said
+    healthy."""
+    core.data_dir.rmdir()
+    report = HealthChecker(core, readings=fake()).check()
+    assert report["overall_status"] == "critical" and report["components"]["data"]["status"] == "fail"
+    [alert] = report["alerts"]
+    assert alert["level"] == "critical" and alert["component"] == "data"
+    assert f"the data dir {core.data_dir} is missing" in alert["message"]
+    assert "ops/scripts/backup.sh restore FILE" in alert["message"]
+
+
+def test_the_previous_data_left_by_an_interrupted_restore_is_named(core):
+    """A data dir moved aside by a restore of an earlier version (no journal), then a kill."""
+    old = core.data_dir.parent / f".data.{journal.OLD}20240101000000-x"
+    old.mkdir()
+    core.data_dir.rename(old / "content")
+    message = HealthChecker(core, readings=fake()).check()["alerts"][0]["message"]
+    assert str(old / "content") in message and "ops/scripts/backup.sh recover" in message
+
+
+@pytest.mark.parametrize("place", ["beside", "inside"])
+def test_a_half_swapped_data_dir_is_critical_and_says_how_to_recover(core, place):
+    """A journal left by a killed restore (beside the data dir, or inside it when the data dir is a mount point);
+    while a restore holds the swap lock, the same journal means it is being swapped right now."""
+    path = (core.data_dir.parent / f".data.{journal.JOURNAL}" if place == "beside"
+            else core.data_dir / f".{journal.JOURNAL}")
+    path.write_text("{}")
+    report = HealthChecker(core, readings=fake()).check()
+    assert report["overall_status"] == "critical" and report["components"]["data"]["status"] == "fail"
+    assert report["alerts"][0]["message"] == (f"{core.data_dir} is half-swapped: a restore was interrupted (journal "
+                                              f"{path}); run `ops/scripts/backup.sh recover` (or restart the app) to "
+                                              "finish or roll it back")
+    with journal.swap_lock(core.data_dir):
+        message = HealthChecker(core, readings=fake()).check()["alerts"][0]["message"]
+    assert message == f"{core.data_dir} is being swapped by a restore right now (journal {path})"
+
+
 @pytest.fixture
 def dashboard(core):
     server = make_server(core, "127.0.0.1", 0, interval=0.4)
@@ -150,6 +193,13 @@ def test_the_dashboard_serves_health_json_with_200_when_healthy(dashboard):
     assert response.status == 200
     assert response.getheader("Content-Type") == "application/health+json"
     assert json.loads(response.read())["status"] == "pass"
+
+
+def test_the_dashboard_answers_503_when_the_data_dir_is_missing(dashboard, core):
+    core.data_dir.rmdir()
+    response = get(dashboard, "/health")
+    assert response.status == 503
+    assert json.loads(response.read())["components"]["data"]["status"] == "fail"
 
 
 def test_the_dashboard_answers_503_when_critical(dashboard, core):

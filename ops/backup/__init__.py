@@ -8,7 +8,7 @@
     done = restore(info.path, core.data_dir, confirm=True)               # -> RestoreReport
     cleanup()                                                            # -> deleted names
 
-Command line: `python -m ops.backup create|list|verify FILE|restore FILE [--yes]|cleanup|cron|delete FILE|settings`
+Command line: `python -m ops.backup create|list|verify FILE|restore FILE [--yes]|cleanup|cron|delete FILE|settings|recover`
 (or ops/scripts/backup.sh with the same verbs, for crontab). Settings: BACKUP_DIR (./backups),
 BACKUP_KEEP_DAYS (30), BACKUP_KEEP_MIN (3).
 
@@ -17,7 +17,7 @@ data/… (the data dir), plugins/… and env/.env. Nothing in plugins/ is import
 The study database `data/qualia.db` is a snapshot taken with SQLite's online backup API while the
 app may write (never a copy of the live file; no WAL or shared-memory file), verify checks it with
 PRAGMA integrity_check, and a restore's plan names the documents it adds, removes or changes
-(database.py). A study database on PostgreSQL is not archived: the manifest's `notes` say to use
+(database.py). A restore killed half-way is finished or rolled back at the next start (journal.py). A study database on PostgreSQL is not archived: the manifest's `notes` say to use
 pg_dump.
 Errors a user can fix are BackupError (a QualiaError); a rejected archive raises ArchiveRejected
 with its `problems`; unusable settings (a bad BACKUP_* value, the backup dir inside the data dir)

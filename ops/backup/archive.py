@@ -26,6 +26,7 @@ from typing import BinaryIO, Callable
 from . import database as db
 from . import manifest as mf
 from .info import BackupInfo, describe
+from .journal import fsync_dir
 from .settings import (TEMP_PREFIX, BackupError, archive_name, default_data_dir, default_env_file,
                        default_plugins_dir, resolve_backup_dir)
 from .sources import Entry, collect, is_database, mode_of, transient
@@ -293,20 +294,6 @@ def _link_final(tmp: Path, backup_dir: Path, created_at: datetime, tags: tuple[s
             if final.exists():
                 continue
             os.replace(tmp, final)
-        _fsync_dir(backup_dir)
+        fsync_dir(backup_dir)
         return final
     raise BackupError(f"Too many archives named {archive_name(created_at, tags)} in {backup_dir}.")
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-

@@ -3,6 +3,7 @@
 Exit codes: 0 done; 1 failed (a verify found problems, an archive was refused, a backup or
 cleanup failed); 2 bad usage or settings (unknown file, bad BACKUP_* value, backup dir inside the
 data dir); 3 not confirmed (restore/delete answered no, or run without --yes off a terminal).
+Every command first finishes or rolls back a restore that was killed half-way (`recover` does only that).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from qualia_core import config
 from qualia_core.errors import SettingsError
 from qualia_core.logs import configure_logging
 
-from .archive import create
+from .archive import create, resolve_sources
 from .restore import ArchiveRejected, RestoreReport, restore
 from .retention import cleanup, cron, delete, list_backups
 from .settings import BackupError, backup_settings, default_data_dir, resolve_backup_dir
@@ -55,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="do not ask")
     sub.add_parser("settings", parents=[common], help="show the backup settings and the crontab line")
+    sub.add_parser("recover", parents=[common], help="finish or roll back a restore that was killed half-way "
+                   "(every command does this first)")
     return parser
 
 
@@ -130,7 +133,15 @@ def _restore(args) -> int:
     return OK
 
 
-def _run(args) -> int:
+def _recover(args) -> list[str]:
+    """Every command first finishes or rolls back a restore that was killed half-way (ops/backup/journal.py)."""
+    from ops import recover_interrupted_restore
+
+    data, plugins, _ = resolve_sources(args.data_dir, args.plugins_dir, None)
+    return recover_interrupted_restore(data, plugins)
+
+
+def _run(args, notes: list[str]) -> int:
     cmd = args.command
     if cmd == "create":
         info = create(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file)
@@ -166,6 +177,8 @@ def _run(args) -> int:
             return CANCELLED
         delete(path)
         print(f"Deleted {path.name}")
+    elif cmd == "recover":
+        print("\n".join(notes) or "Nothing to recover: no restore was interrupted.")
     elif cmd == "settings":
         s = backup_settings(args.data_dir, args.plugins_dir)
         for key, value in s.to_dict().items():
@@ -194,7 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.INFO if args.verbose else max(floor, logging.getLevelName(settings["LOG_LEVEL"]))
     configure_logging(logging.getLevelName(level), settings["LOG_FORMAT"])
     try:
-        return _run(args)
+        notes = _recover(args)
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return USAGE
+    except (BackupError, OSError) as exc:
+        print(f"An interrupted restore could not be recovered: {exc}", file=sys.stderr)
+        return FAILED
+    try:
+        return _run(args, notes)
     except ArchiveRejected as exc:
         print(str(exc), file=sys.stderr)
         return FAILED

@@ -4,8 +4,10 @@
 3. take a safety backup of the current state; 4. extract into a staging folder beside the data dir
 through tarfile, checking every member again before it is written (the archive may have changed
 since step 1) with tarfile's `data` filter as a second line, and re-hashing what landed on disk;
-5. check that the staged data dir holds exactly what the archive lists, then swap it in (swap.py).
-Any failure before the swap leaves the current data exactly as it was.
+5. check that the staged data dir holds exactly what the archive lists, then swap it in (swap.py), under a
+journal that lets the next start finish or undo a swap that was killed half-way (journal.py).
+Any failure before the swap leaves the current data exactly as it was; a kill at any step leaves it as it
+was or fully restored once the app, the dashboard or the backup command line starts again.
 
 The study database comes back as the archive's snapshot, `data/qualia.db`, with no WAL or
 shared-memory file beside it: those of the current database move out with the rest of the current
@@ -30,6 +32,7 @@ import shutil
 import sqlite3
 import tarfile
 import zlib
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -43,7 +46,7 @@ from .info import read_manifest
 from .settings import BackupError, archive_name, resolve_backup_dir
 from .sources import DATABASE_DIGEST, LAST_BACKUP_MEMBER, current_files, part_of
 from .status import job_lock, read_status_file, record_last_backup
-from .swap import recover, staging_dir, swap_in
+from .swap import recover, staging, step, swap_in
 from .tarstream import REGULAR, TYPE_NAMES
 from .verify import VerifyReport, member_problem, verify
 
@@ -140,6 +143,7 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
             except BackupError as exc:
                 raise BackupError(f"Nothing was restored: the safety backup of the current state failed. {exc}") from exc
             record_last_backup(data, True, archive=safety.name, message=f"safety backup before restoring {path.name}")
+            step("safety backup taken")
             safety_name = safety.name
             previous = read_manifest(safety.path)
             before = {f["path"]: (DATABASE_DIGEST if f["path"] in mf.database_members(previous) else f["sha256"])
@@ -171,10 +175,9 @@ def _check_space(manifest: dict[str, Any], data: Path, parts: list[str]) -> None
 def _apply(path: Path, manifest: dict[str, Any], parts: list[str], targets: dict[str, Path],
            progress: Progress | None) -> None:
     dir_parts = [p for p in parts if p != "env" and (p == "data" or _holds(manifest, p))]
-    roots: dict[str, Path] = {}
-    try:
-        for part in dir_parts:
-            roots[part] = staging_dir(targets[part])
+    with ExitStack() as stack:
+        roots = {part: stack.enter_context(staging(targets[part])) for part in dir_parts}
+        step("staging created")
         env_bytes = _extract(path, manifest, parts, roots, progress)
         status = read_status_file(targets["data"])
         if status is not None:  # the backup status describes backups, not the data: keep it
@@ -184,13 +187,12 @@ def _apply(path: Path, manifest: dict[str, Any], parts: list[str], targets: dict
             staged.mkdir(exist_ok=True)
             _check_staged(path.name, staged, part, manifest,
                           {LAST_BACKUP_MEMBER} if part == "data" and status is not None else set())
+        step("extracted")
         for part in dir_parts:
             swap_in(roots[part] / part, targets[part])
         if env_bytes is not None:
             atomic_write_bytes(targets["env"], env_bytes)
-    finally:
-        for root in roots.values():
-            shutil.rmtree(root, ignore_errors=True)
+            step("env written")
 
 
 def _check_staged(archive: str, staged: Path, part: str, manifest: dict[str, Any], extra: set[str]) -> None:

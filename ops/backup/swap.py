@@ -1,28 +1,30 @@
-"""Putting restored files in place without ever leaving a half-restored data dir.
+"""Putting restored files in place without ever leaving a half-restored data dir, even when killed.
 
-Files are extracted into a staging folder on the same filesystem as the target, then swapped in
-with renames, so the app, which holds the data dir as a path, sees the restored contents under the
-same path. Normally the staging folder sits beside the target and the swap is two renames
-(target -> .NAME.restore-old-STAMP, staged -> target). When the target is a mount point or its
-parent is not writable (a Docker volume), the staging folder sits inside the target and each
-top-level entry is swapped; any error or interrupt puts the old entries back.
+Files are extracted into a staging folder on the same filesystem as the target, then swapped in with renames,
+so the app, which holds the data dir as a path, sees the restored contents under the same path. Normally the
+staging folder sits beside the target and the swap is two renames (target -> .NAME.restore-old-…/content,
+staged -> target). When the target is a mount point or its parent is not writable (a Docker volume), the
+staging folder sits inside the target and each top-level entry is swapped. Before the first rename the swap
+writes a journal naming every rename (journal.py), under a lock that recovery takes too: an error or interrupt
+puts the old content back at once, and after a kill the next start of the app, the dashboard or the backup
+command line finishes or rolls back the swap (journal.recover) before anything reads the data.
 """
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+from . import journal as jr
+from .journal import DONE, OLD, RESERVED, STAGE, Journal, recover, step, step_name  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
-
-STAGE = "restore-stage-"
-OLD = "restore-old-"
-DONE = "restore-done-"
 
 
 def _can_rename(target: Path) -> bool:
@@ -39,89 +41,69 @@ def staging_dir(target: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{STAGE}", dir=target))
 
 
-def swap_in(staged: Path, target: Path) -> None:
-    """Make the folder `staged` the content of `target`: all of it, or (on any error or interrupt)
-    none of it."""
-    stamp = time.strftime("%Y%m%d%H%M%S")
-    if not target.exists():
-        os.rename(staged, target)
-        return
-    if target in staged.parents:
-        _swap_entries(staged, target, stamp)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.{OLD}{stamp}-", dir=target.parent))
-    os.rename(target, old / "content")
+@contextmanager
+def staging(target: Path) -> Iterator[Path]:
+    """A staging folder for `target` (staging_dir), locked while the restore uses it so that a recovery in
+    another process leaves it alone, and removed afterwards, unless a swap into `target` failed half-way and
+    could not be undone: then its journal needs it, and recovery removes it."""
+    root = staging_dir(target)
+    fd = jr.hold(root)
     try:
-        os.rename(staged, target)
-    except BaseException:
-        os.rename(old / "content", target)
-        shutil.rmtree(old, ignore_errors=True)
-        raise
-    _discard(old)
-
-
-def _swap_entries(staged: Path, target: Path, stamp: str) -> None:
-    old = Path(tempfile.mkdtemp(prefix=f".{OLD}{stamp}-", dir=target))
-    moved: list[str] = []
-    placed: list[str] = []
-    try:
-        for name in sorted(os.listdir(target)):
-            if not name.startswith((f".{STAGE}", f".{OLD}", f".{DONE}")):
-                os.rename(target / name, old / name)
-                moved.append(name)
-        for name in sorted(os.listdir(staged)):
-            os.rename(staged / name, target / name)
-            placed.append(name)
-    except BaseException:
+        yield root
+    finally:
         try:
-            for name in reversed(placed):
-                os.rename(target / name, staged / name)
-            for name in reversed(moved):
-                os.rename(old / name, target / name)
-        except OSError:
-            log.error("restore: could not put back the previous data; it is in %s", old)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-        raise
-    _discard(old)
-
-
-def _discard(old: Path) -> None:
-    """Delete the previous content once the new one is in place. It is first renamed to a 'done'
-    name, so a process killed while deleting leaves nothing that looks like data to recover."""
-    done = old.with_name(old.name.replace(OLD, DONE, 1))
-    try:
-        os.rename(old, done)
-    except OSError as exc:  # the restore itself succeeded: keep the old copy and say where it is
-        log.warning("restore: the previous data could not be removed from %s: %s", old, exc)
-        return
-    shutil.rmtree(done, ignore_errors=True)
-
-
-def recover(target: Path) -> list[str]:
-    """Clean up after a restore that was killed (power cut, SIGKILL): if the target is missing and
-    its previous copy is there, put it back; remove staging folders and finished old copies.
-    Returns what was done, as sentences."""
-    notes: list[str] = []
-    parent, name = target.parent, glob.escape(target.name)
-    if parent.is_dir():
-        olds = sorted(parent.glob(f".{name}.{OLD}*"))
-        if not target.exists() and olds and (olds[-1] / "content").is_dir():
-            os.rename(olds[-1] / "content", target)
-            notes.append(f"{target} was put back from an interrupted restore")
-            shutil.rmtree(olds.pop(), ignore_errors=True)
-        for leftover in [*parent.glob(f".{name}.{STAGE}*"), *parent.glob(f".{name}.{DONE}*")]:
-            shutil.rmtree(leftover, ignore_errors=True)
-        for old in olds:
-            notes.append(f"{old} holds data from an interrupted restore; check it and delete it yourself")
-    if target.is_dir():
-        for leftover in [*target.glob(f".{STAGE}*"), *target.glob(f".{DONE}*")]:
-            shutil.rmtree(leftover, ignore_errors=True)
-        for old in target.glob(f".{OLD}*"):
-            if any(old.iterdir()):
-                notes.append(f"{old} holds data from an interrupted restore; check it and delete it yourself")
+            if any(path.is_file() for path, _ in jr.journal_paths(target)):
+                log.error("restore: %s is kept for the recovery of an interrupted swap", root)
             else:
-                old.rmdir()
-    for note in notes:
-        log.warning("restore: %s", note)
-    return notes
+                shutil.rmtree(root, ignore_errors=True)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Make the folder `staged` the content of `target`: all of it, or (on any error, interrupt or kill) none
+    of it."""
+    done = None
+    with jr.swap_lock(target):
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staged, target)  # one atomic rename: nothing to journal
+            step(f"in {target.name}")
+            return
+        journal = _plan(staged, target)
+        journal.save()
+        step("journal written")
+        try:
+            for kind, src, dst in journal.steps:
+                os.rename(journal.folder / src, journal.folder / dst)
+                step(step_name(kind, src, dst))
+        except BaseException:
+            try:
+                jr.roll_back(journal)
+            except BaseException:
+                log.error("restore: could not put back the previous data of %s; the journal %s says how", target,
+                          journal.path)
+                raise
+            raise
+        jr.fsync_dir(journal.folder)
+        done = jr.commit(journal)
+    if done is not None:
+        shutil.rmtree(done, ignore_errors=True)
+        step("old content deleted")
+
+
+def _plan(staged: Path, target: Path) -> Journal:
+    """The journal of this swap: a fresh old folder and every rename, in order."""
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    if target in staged.parents:  # entries mode: staged is TARGET/.restore-stage-…/NAME
+        old = Path(tempfile.mkdtemp(prefix=f".{OLD}{stamp}-", dir=target))
+        inner = staged.relative_to(target).as_posix()
+        current = sorted(n for n in os.listdir(target) if not n.startswith(RESERVED))
+        steps = [["out", n, f"{old.name}/{n}"] for n in current]
+        steps += [["in", f"{inner}/{n}", n] for n in sorted(os.listdir(staged))]
+        return Journal(folder=target, mode="entries", target=".", old=old.name, steps=steps)
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.{OLD}{stamp}-", dir=target.parent))
+    steps = [["out", target.name, f"{old.name}/content"],
+             ["in", staged.relative_to(target.parent).as_posix(), target.name]]
+    return Journal(folder=target.parent, mode="rename", target=target.name, old=old.name, steps=steps)

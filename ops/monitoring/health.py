@@ -2,7 +2,8 @@
 
 The report keeps the earlier Qualia's shape (overall_status healthy/degraded/critical, components,
 alerts, timestamp) and adds `status` from the IETF health-check draft (pass/warn/fail) so standard
-uptime tools read it. A check is cheap: psutil's non-blocking readings and one small JSON read.
+uptime tools read it. A check is cheap: psutil's non-blocking readings, one small JSON read, and a few stats
+of the data dir (missing, or half-swapped by a restore that was interrupted: critical, with what to do).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Callable
 
 import psutil
 
+from ops.backup.journal import problem as data_dir_problem
 from ops.backup.status import read_last_backup
 from qualia_core import config
 
@@ -104,9 +106,14 @@ class HealthChecker:
         return {"last_backup_at": last.get("finished_at"), "age_hours": age, "last_result": last.get("result"),
                 "archive": last.get("archive"), "message": last.get("message")}
 
+    def _data(self) -> dict[str, Any]:
+        """The data dir must be there and whole: missing or half-swapped by a restore is critical."""
+        return {"path": str(self.data_dir), "message": data_dir_problem(self.data_dir)}
+
     # -- the check --
     def check(self) -> dict[str, Any]:
         t = self.thresholds
+        data = self._data()
         breakers = read_snapshot(self.data_dir)
         plugins = self._plugins(breakers)
         circuit = self._breakers(breakers)
@@ -117,6 +124,8 @@ class HealthChecker:
         def alert(level: str, component: str, message: str) -> None:
             alerts.append({"level": level, "component": component, "message": message})
 
+        if data["message"]:
+            alert("critical", "data", data["message"])
         failing = [p for p, d in plugins["plugins"].items() if d["status"] != "ok"]
         if plugins["total"] and len(failing) > plugins["total"] / 2:
             alert("critical", "plugins", f"{len(failing)} of {plugins['total']} plugins are failing: {', '.join(failing)}")
@@ -154,6 +163,7 @@ class HealthChecker:
             "timestamp": timestamp,
             "components": {
                 "qualia_core": {"status": "pass", "version": __version__, "plugin_count": len(self.core.plugin_metadata())},
+                "data": {"status": status_of("data"), **data},
                 "plugins": {"status": status_of("plugins"), **plugins},
                 "circuit_breakers": {"status": status_of("circuit_breakers"), **circuit},
                 "system": {"status": status_of("system"), **system},
