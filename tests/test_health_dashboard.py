@@ -20,6 +20,7 @@ WAIT = 15.0  # the longest any test waits for the server to do something (never 
 
 @pytest.fixture
 def core(tmp_path) -> QualiaCore:
+    (tmp_path / "data").mkdir()  # a data dir that is missing is critical (an interrupted restore)
     core = QualiaCore(data_dir=tmp_path / "data", entry_points=False)
     core.discover_plugins()
     return core
