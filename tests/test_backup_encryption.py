@@ -221,3 +221,22 @@ def test_the_key_is_read_at_each_backup_not_cached_across_changes(env, monkeypat
     monkeypatch.delenv("QUALIA_BACKUP_KEY")
     third = create(data, backups, plugins, dotenv)
     assert not third.encrypted and os.path.basename(third.path).endswith(".tar.gz")
+
+
+def test_cleanup_deletes_old_encrypted_archives_with_their_verify_records(env, key):
+    from datetime import datetime, timedelta, timezone
+
+    from ops.backup import cleanup
+    from ops.backup.settings import archive_of_sidecar, sidecar_path
+
+    data, backups, plugins, dotenv = env
+    infos = [create(data, backups, plugins, dotenv) for _ in range(3)]
+    for info in infos:
+        assert verify(info.path).ok and archive_of_sidecar(sidecar_path(info.path)) == info.path
+    assert sidecar_path(infos[0].path).name.endswith(".enc.verified.json")
+    later = datetime.now(timezone.utc) + timedelta(days=40)
+    deleted = cleanup(backups, keep_days=30, keep_min=1, now=later)
+    assert len(deleted) == 2 and all(n.endswith(".tar.gz.enc") for n in deleted)
+    left = sorted(p.name for p in backups.iterdir() if p.name.startswith("qualia_backup_"))
+    assert len(left) == 2 and {archive_of_sidecar(backups / n) for n in left if n.endswith(".json")} == {
+        backups / n for n in left if n.endswith(".enc")}
