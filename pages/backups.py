@@ -42,11 +42,21 @@ except SettingsError as exc:
 if message := st.session_state.pop("backups_message", None):
     getattr(st, message[0])(message[1])
 
+if settings.encrypted:
+    st.caption("New archives are encrypted with `QUALIA_BACKUP_KEY` (AES-256-GCM, the key stretched with argon2id); "
+               "verifying or restoring one needs the same passphrase.")
+else:
+    st.info("Archives are not encrypted: set `QUALIA_BACKUP_KEY` (a passphrase of at least 16 characters) to "
+            "encrypt new ones.", icon=":material/lock_open:")
+
 # ------------------------------------------------------------------ create
+include_env = st.checkbox("Include .env", value=False, key="backups_include_env",
+                          help="The .env file holds secrets (QUALIA_ADMIN_PASSWORD, the Sentry DSN…): archive it only "
+                               "when the restore must bring the settings back.")
 if st.button("Create a backup now", type="primary", key="backups_create"):
     bar = st.progress(0.0, text="Archiving…")
     try:
-        info = backup.create(core.data_dir, settings.backup_dir, core.plugins_dir,
+        info = backup.create(core.data_dir, settings.backup_dir, core.plugins_dir, include_env=include_env,
                              progress=lambda done, total: bar.progress(done / total if total else 1.0,
                                                                        text=f"{done}/{total} files"))
         say("warning" if info.notes else "success",
@@ -69,7 +79,7 @@ else:
         "archive": a.name,
         "created": a.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.created_at else "unknown",
         "size (MB)": round(a.size / 2**20, 2), "files": a.file_count,
-        "plugins": len(a.plugins),
+        "plugins": len(a.plugins), "encrypted": "yes" if a.encrypted else "no", ".env": "yes" if a.has_env else "no",
         "verified": {True: "yes", False: "FAILED", None: "not yet"}[a.last_verify_ok],
         "app version": a.app_version} for a in archives]), hide_index=True, key="backups_table")
 
@@ -78,11 +88,15 @@ else:
     chosen = by_name[name]
     cols = st.columns(4)
     if cols[0].button("Verify", key="backups_verify"):
-        report = backup.verify(chosen.path)
-        say("success" if report.ok else "error", report.describe())
+        try:
+            report = backup.verify(chosen.path)
+            say("success" if report.ok else "error", report.describe())
+        except backup.BackupError as exc:
+            say("error", str(exc))
         st.rerun()
     cols[1].download_button("Download", data=lambda: chosen.path.read_bytes(), file_name=chosen.name,
-                            mime="application/gzip", key="backups_download", on_click="ignore")
+                            mime="application/octet-stream" if chosen.encrypted else "application/gzip",
+                            key="backups_download", on_click="ignore")
     if cols[2].button("Restore…", key="backups_restore"):
         st.session_state["backups_confirm"] = ("restore", name)
     if cols[3].button("Delete…", key="backups_delete"):
@@ -142,7 +156,8 @@ with st.expander("Upload an archive"):
     st.caption("An uploaded archive is checked exactly like a local one (every file against its manifest) before "
                "it is stored; then you can restore it from the list.")
     if allowed("upload"):
-        upload = st.file_uploader("Backup archive (.tar.gz)", type=["gz"], key="backups_upload")
+        upload = st.file_uploader("Backup archive (.tar.gz, or .tar.gz.enc encrypted)", type=["gz", "enc"],
+                                  key="backups_upload")
         if upload is not None and st.session_state.get("backups_uploaded") != upload.file_id:
             st.session_state["backups_uploaded"] = upload.file_id
             try:

@@ -25,6 +25,7 @@ class Variable:
     accepts: str
     parse: Callable[[str], Any]
     description: str
+    secret: bool = False  # never echoed in an error message
 
 
 def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -77,6 +78,14 @@ def _path(raw: str) -> Path:
     if not raw.strip():
         raise ValueError
     return Path(raw.strip()).expanduser()
+
+
+def _passphrase(minimum: int) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw and (len(raw) < minimum or not raw.strip()):
+            raise ValueError
+        return raw
+    return parse
 
 
 def _host(raw: str) -> str:
@@ -136,6 +145,9 @@ VARIABLES = [
              "When set and no account exists, the first admin is created with it at start (then sign-in is on)."),
     Variable("QUALIA_SESSION_HOURS", "12", "a number of hours from 0.1 to 720", _number(0.1, 720),
              "How long a sign-in lasts (it survives page reloads until then, or until signing out)."),
+    Variable("QUALIA_BACKUP_KEY", "", "empty (archives are not encrypted), or a passphrase of at least 16 characters",
+             _passphrase(16), "Encrypts backup archives (AES-256-GCM, the key stretched with argon2id); verify and "
+             "restore of an encrypted archive need the same passphrase. Keep a copy outside the backups.", secret=True),
     Variable("ALERT_CPU_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "CPU use that raises a critical alert."),
     Variable("ALERT_MEMORY_WARNING_PERCENT", "80", PERCENT, _number(0, 100), "Memory use that raises a warning."),
     Variable("ALERT_MEMORY_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Memory use that is critical."),
@@ -178,7 +190,8 @@ def _parse(variable: Variable, environ: dict[str, str]) -> Any:
     try:
         return variable.parse(raw)
     except (ValueError, TypeError):
-        raise SettingsError([f"{variable.name}={raw!r} is not valid: it accepts {variable.accepts}"]) from None
+        shown = f"{variable.name} (value not shown)" if variable.secret else f"{variable.name}={raw!r}"
+        raise SettingsError([f"{shown} is not valid: it accepts {variable.accepts}"]) from None
 
 
 def get(name: str, environ: dict[str, str] | None = None) -> Any:

@@ -83,7 +83,7 @@ def test_restore_with_yes_restores_and_reports_what_changed(env):
 
 
 def test_restore_of_a_damaged_archive_exits_non_zero_and_changes_nothing(env, tmp_path):
-    info = create(*env)
+    info = create(*env, include_env=True)
     bad = repack(info.path, tmp_path / "bad.tar.gz", change="env/.env")
     damage(env[0])
     damaged = tree(env[0])
@@ -106,7 +106,7 @@ def test_a_backup_dir_inside_the_data_dir_is_a_settings_error(env):
 def test_list_shows_the_plugin_folders_of_each_archive(env):
     create(*env)
     listed = run(env, "list")
-    assert listed.returncode == 0 and re.search(r" \d+ files +1 plugins +not verified$", listed.stdout, re.M)
+    assert listed.returncode == 0 and re.search(r" \d+ files +1 plugins +plain +not verified$", listed.stdout, re.M)
 
 
 def test_cron_is_quiet_records_success_and_the_health_checker_shows_it(env):

@@ -135,7 +135,7 @@ def test_an_archive_without_a_manifest_first_is_not_a_qualia_backup(tmp_path):
 
 def test_an_uploaded_archive_gets_exactly_the_same_checks(env, tmp_path):
     data, backups, plugins, dotenv = env
-    info = create(data, backups, plugins, dotenv)
+    info = create(data, backups, plugins, dotenv, include_env=True)
     good = info.path.read_bytes()
     assert validate_upload(good).ok
     bad = repack(info.path, tmp_path / "bad.tar.gz", change="env/.env")

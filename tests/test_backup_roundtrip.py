@@ -101,7 +101,7 @@ def test_a_safety_backup_of_the_current_state_is_taken_first(env):
 
 def test_the_manifest_records_origin_plugins_and_every_file(env):
     data, backups, plugins, dotenv = env
-    info = create(data, backups, plugins, dotenv)
+    info = create(data, backups, plugins, dotenv, include_env=True)
     manifest = read_manifest(info.path)
     assert manifest["format_version"] == 1 and manifest["app_version"] == __version__
     assert manifest["host"] and manifest["created_at"].startswith(str(info.created_at.year))
@@ -149,7 +149,7 @@ def test_each_file_is_archived_as_it_was_read_even_while_the_app_writes(env):
 @pytest.mark.parametrize("flags, replaced", [({}, set()), ({"with_plugins": True, "with_env": True}, {"plugins", "env"})])
 def test_plugins_and_env_are_restored_only_when_asked(env, flags, replaced):
     data, backups, plugins, dotenv = env
-    info = create(data, backups, plugins, dotenv)
+    info = create(data, backups, plugins, dotenv, include_env=True)
     (plugins / "my_plugin" / "__init__.py").write_text("# edited\n")
     dotenv.write_text("EDITED=1\n")
     restore(info.path, data, backups, plugins_dir=plugins, env_file=dotenv, confirm=True, **flags)

@@ -102,3 +102,21 @@ def test_an_uploaded_archive_that_fails_verification_is_refused(page):
                                                        "application/gzip")).run()
     assert any("was refused" in e.value for e in at.error)
     assert any("No backups yet" in i.value for i in at.info)
+
+
+def test_with_a_backup_key_archives_are_encrypted_and_verify_without_it_says_so(page, monkeypatch):
+    monkeypatch.setenv("QUALIA_BACKUP_KEY", "a long passphrase for the page test")
+    at = page()
+    assert any("encrypted with `QUALIA_BACKUP_KEY`" in c.value for c in at.caption)
+    at.button(key="backups_create").click().run()
+    table = archives(at)
+    assert table["archive"][0].endswith(".tar.gz.enc") and table["encrypted"][0] == "yes"
+    at.button(key="backups_verify").click().run()
+    assert any("encrypted)" in s.value for s in at.success)
+    monkeypatch.delenv("QUALIA_BACKUP_KEY")
+    at.run()
+    assert any("not encrypted" in i.value for i in at.info)
+    at.button(key="backups_verify").click().run()  # verify needs the key: a message, not a crash
+    assert not at.exception and any("set QUALIA_BACKUP_KEY" in e.value for e in at.error)
+    at.button(key="backups_restore").click().run()  # so does the restore's plan
+    assert not at.exception and any("set QUALIA_BACKUP_KEY" in e.value for e in at.error)

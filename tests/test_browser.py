@@ -250,7 +250,7 @@ def test_backups_create_verify_and_list(page):
     created.wait_for()
     name, files = re.search(r"Created (qualia_backup_\S+\.tar\.gz): (\d+) files", created.inner_text()).groups()
     # What ops.backup.verify(...).describe() says of this archive once it has checked every file:
-    verify_result = page.get_by_text(re.compile(rf"{re.escape(name)}: OK \({files} files, \d+ bytes checked\)"))
+    verify_result = page.get_by_text(re.compile(rf"{re.escape(name)}: OK \({files} files, \d+ bytes checked; not encrypted\)"))
     settle(page)
     assert verify_result.count() == 0, "the verify result is on the page before Verify was clicked"
     assert _cells(page, "not yet") and not _cells(page, "yes")  # the list: not verified yet

@@ -1,4 +1,4 @@
-"""create: one archive of the data dir, the plugins dir and .env, with its manifest.
+"""create: one archive of the data dir, the plugins dir and (only when asked) .env, with its manifest.
 
 Consistent while the app writes: the study database (`qualia.db`, and any other SQLite file in the
 data dir) is archived as a snapshot taken with SQLite's online backup API (database.py), never by
@@ -9,6 +9,9 @@ a temporary spool for a very large one) and both its sha256 and the archived byt
 copy, so the manifest always matches the archive even if the file changes a moment later. The
 archive is written under a temporary name in the backup dir, synced, and only then linked to its
 final name (never over an existing archive): a crash never leaves a half archive under a final name.
+With QUALIA_BACKUP_KEY set the archive is encrypted as it is written (crypto.py), and no plaintext of
+the study is left in the backup dir meanwhile: the database snapshots go to the system's temporary
+dir and the body waits in a temporary file sealed with a one-off key.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from . import crypto
 from . import database as db
 from . import manifest as mf
 from .info import BackupInfo, describe
@@ -54,17 +58,20 @@ def resolve_sources(data_dir, plugins_dir, env_file) -> tuple[Path, Path, Path]:
 
 def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = None,
            plugins_dir: str | Path | None = None, env_file: str | Path | None = None,
-           progress: Progress | None = None, *, database_url: str | None = None) -> BackupInfo:
+           progress: Progress | None = None, *, database_url: str | None = None,
+           include_env: bool = False) -> BackupInfo:
     """Archive the data dir (study database as a consistent snapshot, original files, cache, outputs,
-    breaker stats), the plugins dir and .env (if present) into
-    BACKUP_DIR/qualia_backup_YYYYMMDD_HHMMSS.tar.gz, and record the outcome in
-    data_dir/ops/last_backup.json (ok or failed) for the Health page.
+    breaker stats), the plugins dir and, with include_env=True, .env (`env_file`, default ./.env: it holds
+    secrets such as QUALIA_ADMIN_PASSWORD and SENTRY_DSN) into
+    BACKUP_DIR/qualia_backup_YYYYMMDD_HHMMSS.tar.gz (.tar.gz.enc, encrypted, with QUALIA_BACKUP_KEY set), and
+    record the outcome in data_dir/ops/last_backup.json (ok or failed) for the Health page.
 
     `progress(done_files, total_files)` is called as files are archived (at most ~100 times).
     `database_url` defaults to QUALIA_DATABASE_URL: on PostgreSQL the archive holds the files only and
     its `notes` say to back the database up with pg_dump.
     Raises BackupError, or SettingsError for unusable settings (e.g. the backup dir inside the data dir)."""
     data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
+    env = env if include_env else None
     started = time.monotonic()
     try:
         folder = resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins)
@@ -83,10 +90,13 @@ def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = N
 def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, env_file: Path | None,
                   progress: Progress | None = None, tags: tuple[str, ...] = (), *,
                   database_url: str | None = None) -> BackupInfo:
-    """create() without the settings, lock and status file (a restore's safety backup uses it)."""
+    """create() without the settings, lock and status file (a restore's safety backup uses it). `env_file`
+    None: no .env in the archive."""
     if not data_dir.is_dir():
         raise BackupError(f"The data dir {data_dir} does not exist, so there is nothing to back up. "
                           "Check QUALIA_DATA_DIR (cron runs with an almost empty environment).")
+    secret = crypto.passphrase()
+    body_key = crypto.scratch_key(secret is not None)
     backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     created_at = utcnow()
     head = mf.describe_sources(created_at, data_dir, plugins_dir if plugins_dir and plugins_dir.is_dir() else None,
@@ -94,33 +104,35 @@ def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, en
     notes = db.database_notes(db.configured_url() if database_url is None else database_url, data_dir)
     for note in notes:
         log.info("backup: %s", note)
-    scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=".snapshots.tmp", dir=backup_dir))
+    scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, suffix=".snapshots.tmp", dir=None if secret else backup_dir))
     body_fd, body_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".body.tmp", dir=backup_dir)
     out_fd, out_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=backup_dir)
     try:
         snapshots = Snapshots(scratch)
         snapshots.take_top(data_dir)  # before the files are listed: each document's original is listed too
         entries = collect(data_dir, plugins_dir, env_file)
-        with open(body_fd, "wb", buffering=COPY_CHUNK) as body:
+        with open(body_fd, "wb", buffering=COPY_CHUNK) as body_file, \
+                crypto.scratch_writing(body_file, body_key) as body:
             files, dirs, body_len = _write_body(body, entries, progress, snapshots)
         manifest = {**head, "plugins": {"folders": mf.plugin_folders(files, dirs)}, "files": files, "dirs": dirs,
                     "totals": {"files": len(files), "bytes": sum(f["size"] for f in files)},
                     "databases": snapshots.records(), "notes": notes + snapshots.notes}
-        with open(out_fd, "wb", buffering=COPY_CHUNK) as out:
-            first = GzipMember(out)
-            data = mf.encode(manifest)
-            first.write(header(mf.MANIFEST, len(data), created_at.timestamp(), 0o644))
-            first.write(data)
-            first.pad()
-            first.close()
-            with open(body_tmp, "rb") as body:
-                shutil.copyfileobj(body, out, COPY_CHUNK)
-            last = GzipMember(out)
-            last.write(end_blocks(first.offset + body_len))
-            last.close()
-            out.flush()
-            os.fsync(out.fileno())
-        final = _link_final(Path(out_tmp), backup_dir, created_at, tags)
+        with open(out_fd, "wb", buffering=COPY_CHUNK) as out_file:
+            with crypto.sealing(out_file, secret) as out:
+                first = GzipMember(out)
+                data = mf.encode(manifest)
+                first.write(header(mf.MANIFEST, len(data), created_at.timestamp(), 0o644))
+                first.write(data)
+                first.pad()
+                first.close()
+                with open(body_tmp, "rb") as body:
+                    shutil.copyfileobj(crypto.scratch_reader(body, body_key), out, COPY_CHUNK)
+                last = GzipMember(out)
+                last.write(end_blocks(first.offset + body_len))
+                last.close()
+            out_file.flush()
+            os.fsync(out_file.fileno())
+        final = _link_final(Path(out_tmp), backup_dir, created_at, tags, encrypted=secret is not None)
     except OSError as exc:
         raise BackupError(f"Could not write the backup in {backup_dir}: {exc}. Check the free space "
                           "and permissions of the backup dir.") from exc
@@ -281,11 +293,12 @@ def _add_large(gz: GzipMember, entry: Entry, fh: BinaryIO, first: bytes, st: os.
     return size, sha.hexdigest()
 
 
-def _link_final(tmp: Path, backup_dir: Path, created_at: datetime, tags: tuple[str, ...]) -> Path:
+def _link_final(tmp: Path, backup_dir: Path, created_at: datetime, tags: tuple[str, ...], *,
+                encrypted: bool = False) -> Path:
     """Give the finished archive its final name without ever replacing an existing archive."""
     os.chmod(tmp, 0o600)
     for attempt in range(1, 100):
-        final = backup_dir / archive_name(created_at, tags if attempt == 1 else (*tags, str(attempt)))
+        final = backup_dir / archive_name(created_at, tags if attempt == 1 else (*tags, str(attempt)), encrypted)
         try:
             os.link(tmp, final)
         except FileExistsError:
@@ -296,4 +309,4 @@ def _link_final(tmp: Path, backup_dir: Path, created_at: datetime, tags: tuple[s
             os.replace(tmp, final)
         fsync_dir(backup_dir)
         return final
-    raise BackupError(f"Too many archives named {archive_name(created_at, tags)} in {backup_dir}.")
+    raise BackupError(f"Too many archives named {archive_name(created_at, tags, encrypted)} in {backup_dir}.")

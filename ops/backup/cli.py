@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 failed (a verify found problems, an archive was refused, a backup or
 cleanup failed); 2 bad usage or settings (unknown file, bad BACKUP_* value, backup dir inside the
-data dir); 3 not confirmed (restore/delete answered no, or run without --yes off a terminal).
+data dir, an encrypted archive with QUALIA_BACKUP_KEY missing or wrong); 3 not confirmed
+(restore/delete answered no, or run without --yes off a terminal).
 Every command first finishes or rolls back a restore that was killed half-way (`recover` does only that).
 """
 
@@ -19,6 +20,7 @@ from qualia_core.errors import SettingsError
 from qualia_core.logs import configure_logging
 
 from .archive import create, resolve_sources
+from .crypto import BackupKeyError
 from .restore import ArchiveRejected, RestoreReport, restore
 from .retention import cleanup, cron, delete, list_backups
 from .settings import BackupError, backup_settings, default_data_dir, resolve_backup_dir
@@ -34,12 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", help="data dir (default $QUALIA_DATA_DIR or ./data)")
     common.add_argument("--backup-dir", help="where archives live (default $BACKUP_DIR or ./backups)")
     common.add_argument("--plugins-dir", help="plugins dir (default $QUALIA_PLUGINS_DIR or the repository's plugins/)")
-    common.add_argument("--env-file", help=".env to include (default ./.env when present)")
+    common.add_argument("--env-file", help=".env to include with --include-env, or to replace with --with-env "
+                        "(default ./.env)")
     common.add_argument("-v", "--verbose", action="store_true", help="log what is done")
     parser = argparse.ArgumentParser(prog="python -m ops.backup", description="Qualia backups: create, "
                                      "list, verify, restore, cleanup.", epilog=__doc__.split("\n\n", 1)[1])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("create", parents=[common], help="archive the data dir, plugins and .env")
+    p = sub.add_parser("create", parents=[common], help="archive the data dir and plugins (and .env when asked)")
+    p.add_argument("--include-env", action="store_true",
+                   help="also archive .env, with the secrets it holds (QUALIA_ADMIN_PASSWORD, SENTRY_DSN…)")
     sub.add_parser("list", parents=[common], help="list archives, newest first")
     p = sub.add_parser("verify", parents=[common], help="check an archive's integrity and every sha256")
     p.add_argument("file")
@@ -51,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("cleanup", parents=[common], help="delete old archives, keeping the newest")
     p.add_argument("--keep-days", type=int, help="default $BACKUP_KEEP_DAYS or 30")
     p.add_argument("--keep-min", type=int, help="default $BACKUP_KEEP_MIN or 3")
-    sub.add_parser("cron", parents=[common], help="create then cleanup, quiet unless it fails (for crontab)")
+    p = sub.add_parser("cron", parents=[common], help="create then cleanup, quiet unless it fails (for crontab)")
+    p.add_argument("--include-env", action="store_true", help="also archive .env")
     p = sub.add_parser("delete", parents=[common], help="delete one archive")
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="do not ask")
@@ -144,8 +150,9 @@ def _recover(args) -> list[str]:
 def _run(args, notes: list[str]) -> int:
     cmd = args.command
     if cmd == "create":
-        info = create(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file)
-        print(f"Created {info.path} ({info.file_count} files, {_mb(info.size)})")
+        info = create(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file, include_env=args.include_env)
+        print(f"Created {info.path} ({info.file_count} files, {_mb(info.size)}, "
+              f"{'encrypted' if info.encrypted else 'not encrypted'}{', with .env' if info.has_env else ''})")
         for note in info.notes:
             print(f"Note: {note}")
     elif cmd == "list":
@@ -156,7 +163,9 @@ def _run(args, notes: list[str]) -> int:
             state = "verified" if i.verified else "FAILED verify" if i.last_verify_ok is False else "not verified"
             when = i.created_at.strftime("%Y-%m-%d %H:%M") if i.created_at else "?"
             files = i.file_count if i.file_count is not None else "?"
-            print(f"{i.name:52} {when:16} {_mb(i.size):>10} {files:>7} files {len(i.plugins):>3} plugins  {state}")
+            sealed = "encrypted" if i.encrypted else "plain"
+            print(f"{i.name:56} {when:16} {_mb(i.size):>10} {files:>7} files {len(i.plugins):>3} plugins  {sealed:9}  "
+                  f"{state}" + (f"  ({i.error})" if i.error else ""))
     elif cmd == "verify":
         report = verify(_archive(args))
         print(report.describe())
@@ -167,7 +176,7 @@ def _run(args, notes: list[str]) -> int:
         deleted = cleanup(_folder(args), args.keep_days, args.keep_min)
         print("\n".join(f"Deleted {n}" for n in deleted) or "Nothing to delete.")
     elif cmd == "cron":
-        cron(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file)
+        cron(args.data_dir, args.backup_dir, args.plugins_dir, args.env_file, include_env=args.include_env)
     elif cmd == "delete":
         path = _archive(args)
         answer = _confirm(f"Delete {path}?", args.yes)
@@ -219,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     except ArchiveRejected as exc:
         print(str(exc), file=sys.stderr)
         return FAILED
+    except BackupKeyError as exc:  # a setting: the archive itself may be fine
+        print(str(exc), file=sys.stderr)
+        return USAGE
     except SettingsError as exc:  # e.g. the backup dir inside the data dir
         print(str(exc), file=sys.stderr)
         return USAGE

@@ -3,6 +3,8 @@
 The manifest is the archive's first gzip member, so reading it decompresses a few kilobytes, not
 the archive. Whether the archive was verified comes from NAME.verified.json beside it, which
 counts only while the archive's size and modification time are the ones that were verified.
+An encrypted archive's manifest is read with QUALIA_BACKUP_KEY (its key is derived once per process);
+without the key the list still shows that it is encrypted, its name's date and its size.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, BinaryIO, Iterator
 
 from qualia_core.atomic import atomic_write_json
 
+from . import crypto
 from . import manifest as mf
 from .settings import sidecar_path, time_from_name
 from .tarstream import ArchiveDamaged, Inflater, Member, iter_members
@@ -41,6 +44,7 @@ class BackupInfo:
     host: str | None = None
     git: dict[str, str] | None = None
     has_env: bool = False
+    encrypted: bool = False  # sealed with QUALIA_BACKUP_KEY (crypto.py)
     plugins: list[str] = field(default_factory=list)  # plugin folder names (never imported to list them)
     databases: list[str] = field(default_factory=list)  # database snapshots it holds (data/qualia.db)
     notes: list[str] = field(default_factory=list)  # for the operator, e.g. "back PostgreSQL up with pg_dump"
@@ -72,10 +76,11 @@ def read_manifest_from(inf: Inflater) -> tuple[dict[str, Any], Iterator[Member]]
 
 
 def read_manifest(path: Path | BinaryIO) -> dict[str, Any]:
+    """The manifest of an archive, encrypted or not (BackupKeyError when QUALIA_BACKUP_KEY cannot open it)."""
     if isinstance(path, (str, Path)):
-        with open(path, "rb") as fh:
+        with crypto.open_plain(path) as (fh, _):
             return read_manifest_from(Inflater(fh))[0]
-    return read_manifest_from(Inflater(path))[0]
+    return read_manifest_from(Inflater(crypto.plain_stream(path, "the archive")[0]))[0]
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -110,12 +115,15 @@ def read_sidecar(archive: Path, stamp: tuple[int, int]) -> dict[str, Any] | None
 def describe(path: Path) -> BackupInfo:
     st = path.stat()
     stamp = (st.st_size, st.st_mtime_ns)
-    info = BackupInfo(name=path.name, path=path, created_at=None, size=st.st_size, file_count=None)
+    info = BackupInfo(name=path.name, path=path, created_at=None, size=st.st_size, file_count=None,
+                      encrypted=crypto.is_encrypted(path))
     checked = read_sidecar(path, stamp)
     summary = (checked or {}).get("summary")
     if not summary or "plugins" not in summary or "notes" not in summary:  # none, or recorded by an older Qualia
         try:
             summary = mf.summary(read_manifest(path))
+        except crypto.BackupKeyError as exc:
+            info.error = exc.short
         except (mf.ManifestError, ArchiveDamaged, OSError) as exc:
             info.error = str(exc)
     if summary:

@@ -19,6 +19,11 @@ adds, removes or changes (name, file, speaker names), read with sqlite3 from the
 (`data/library/<id>/…`) restores as it is, and the app moves it into the study database when it
 next opens the library; its plan names those folders' ids. A study database on PostgreSQL is not in
 the archive: restore it from its pg_dump; this restores the files.
+
+An encrypted archive needs QUALIA_BACKUP_KEY: step 1 raises crypto.BackupKeyError when it is missing or
+wrong, before anything is taken or changed; an unencrypted archive restores with or without a key (the
+plan says it is not encrypted). The safety backup is encrypted like any new archive, and holds .env
+only when the restore replaces it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from typing import Any, Callable
 
 from qualia_core.atomic import atomic_write_bytes
 
+from . import crypto
 from . import database as db
 from . import manifest as mf
 from .archive import Progress, create_locked, resolve_sources, utcnow
@@ -47,7 +53,7 @@ from .settings import BackupError, archive_name, resolve_backup_dir
 from .sources import DATABASE_DIGEST, LAST_BACKUP_MEMBER, current_files, part_of
 from .status import job_lock, read_status_file, record_last_backup
 from .swap import recover, staging, step, swap_in
-from .tarstream import REGULAR, TYPE_NAMES
+from .tarstream import REGULAR, TYPE_NAMES, ArchiveDamaged
 from .verify import VerifyReport, member_problem, verify
 
 log = logging.getLogger(__name__)
@@ -123,10 +129,12 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
     url = db.configured_url() if database_url is None else database_url
     notes = [f"the archive has no {p} to restore; left as it is" for p in parts[1:] if not _holds(manifest, p)]
     notes += _database_notes(url)
+    if not checked.encrypted and crypto.passphrase():
+        notes.append("the archive is not encrypted (it was made without QUALIA_BACKUP_KEY); it restores as it is")
     restored_docs = _archive_documents(manifest, checked)
     if confirm is not True:
         before = {n: sha for p in parts for n, (_, sha) in current_files(targets[p], p).items()}
-        safety = archive_name(utcnow(), (SAFETY_TAG,)) if data.is_dir() else None
+        safety = archive_name(utcnow(), (SAFETY_TAG,), crypto.passphrase() is not None) if data.is_dir() else None
         plan = _report(path.name, data, parts, manifest, before, applied=False, safety=safety, notes=notes,
                        documents=_compare(_current_documents(data, url, notes), restored_docs))
         if not callable(confirm) or not confirm(plan):
@@ -139,7 +147,8 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
         safety_name, before = None, {}
         if data.is_dir():
             try:
-                safety = create_locked(data, folder, plugins, env, tags=(SAFETY_TAG,), database_url=url)
+                safety = create_locked(data, folder, plugins, env if with_env else None, tags=(SAFETY_TAG,),
+                                       database_url=url)
             except BackupError as exc:
                 raise BackupError(f"Nothing was restored: the safety backup of the current state failed. {exc}") from exc
             record_last_backup(data, True, archive=safety.name, message=f"safety backup before restoring {path.name}")
@@ -234,7 +243,7 @@ def _extract(path: Path, manifest: dict[str, Any], parts: list[str], roots: dict
     if progress:
         progress(0, total)
     try:
-        with open(path, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as gz, \
+        with crypto.open_plain(path) as (raw, _), gzip.GzipFile(fileobj=raw, mode="rb") as gz, \
                 tarfile.open(fileobj=gz, mode="r|", encoding="utf-8", errors="surrogateescape") as tar:
             first = True
             for member in tar:
@@ -263,7 +272,7 @@ def _extract(path: Path, manifest: dict[str, Any], parts: list[str], roots: dict
                     done += 1
                     if progress:
                         progress(done, total)
-    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+    except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error, ArchiveDamaged) as exc:
         raise ArchiveRejected(path.name, [f"the archive could not be extracted: {exc}"]) from exc
     except OSError as exc:
         raise BackupError(f"Restore failed while extracting {path.name} ({exc}); nothing was changed.") from exc

@@ -21,8 +21,8 @@ from qualia_core.errors import SettingsError
 from .archive import create, resolve_sources
 from .info import BackupInfo, describe, parse_time, write_sidecar
 from .restore import ArchiveRejected
-from .settings import (TEMP_PREFIX, BackupError, archive_name, check_count, is_archive_name, keep_days_from_env,
-                       keep_min_from_env, resolve_backup_dir, sidecar_path)
+from .settings import (TEMP_PREFIX, BackupError, archive_name, archive_of_sidecar, check_count, is_archive_name,
+                       keep_days_from_env, keep_min_from_env, named_encrypted, resolve_backup_dir, sidecar_path)
 from .status import record_last_backup
 from .verify import validate_upload
 
@@ -99,10 +99,8 @@ def _remove_leftovers(folder: Path) -> None:
                         shutil.rmtree(path)
                     else:
                         path.unlink()
-            elif path.name.startswith("qualia_backup_") and path.name.endswith(".verified.json"):
-                archive = path.with_name(path.name[: -len(".verified.json")] + ".tar.gz")
-                if not archive.exists():
-                    path.unlink()
+            elif (archive := archive_of_sidecar(path)) is not None and not archive.exists():
+                path.unlink()
         except OSError as exc:
             log.warning("backup: could not remove leftover %s: %s", path.name, exc)
 
@@ -110,8 +108,10 @@ def _remove_leftovers(folder: Path) -> None:
 def save_upload(data: bytes | BinaryIO | str | Path, backup_dir: str | Path | None = None,
                 filename: str | None = None) -> BackupInfo:
     """Validate an uploaded archive exactly like a local one and, only if it passes, store it in
-    the backup dir (under its own name if that is a free archive name, else under its creation time
-    with `_uploaded`). Raises ArchiveRejected, with nothing written, when it fails."""
+    the backup dir (under its own name if that is a free archive name that says rightly whether it is
+    encrypted, else under its creation time with `_uploaded`). Raises ArchiveRejected, with nothing
+    written, when it fails, and crypto.BackupKeyError when it is encrypted and QUALIA_BACKUP_KEY cannot
+    open it."""
     report = validate_upload(data, filename or "uploaded archive")
     if not report.ok:
         raise ArchiveRejected(filename or "uploaded archive", report.problems, report)
@@ -135,8 +135,9 @@ def save_upload(data: bytes | BinaryIO | str | Path, backup_dir: str | Path | No
             os.fsync(out.fileno())
         created = parse_time(report.summary["created_at"]) or datetime.now(timezone.utc)
         name = Path(filename).name if filename and is_archive_name(Path(filename).name) else None
-        candidates = [name] if name else []
-        candidates += [archive_name(created, ("uploaded",) if n == 1 else ("uploaded", str(n))) for n in range(1, 100)]
+        candidates = [name] if name and named_encrypted(name) == report.encrypted else []  # the name tells the truth
+        candidates += [archive_name(created, ("uploaded",) if n == 1 else ("uploaded", str(n)), report.encrypted)
+                       for n in range(1, 100)]
         for candidate in candidates:
             try:
                 os.link(tmp, folder / candidate)
@@ -156,10 +157,12 @@ def save_upload(data: bytes | BinaryIO | str | Path, backup_dir: str | Path | No
 
 
 def cron(data_dir: str | Path | None = None, backup_dir: str | Path | None = None,
-         plugins_dir: str | Path | None = None, env_file: str | Path | None = None) -> tuple[BackupInfo, list[str]]:
-    """The daily job: create, then cleanup. The outcome is in data_dir/ops/last_backup.json either way
-    (create records it; a failed cleanup records a failure naming the archive that was made)."""
-    info = create(data_dir, backup_dir, plugins_dir, env_file)
+         plugins_dir: str | Path | None = None, env_file: str | Path | None = None, *,
+         include_env: bool = False) -> tuple[BackupInfo, list[str]]:
+    """The daily job: create (with .env only when include_env), then cleanup. The outcome is in
+    data_dir/ops/last_backup.json either way (create records it; a failed cleanup records a failure naming
+    the archive that was made)."""
+    info = create(data_dir, backup_dir, plugins_dir, env_file, include_env=include_env)
     data, plugins, _ = resolve_sources(data_dir, plugins_dir, env_file)
     try:
         deleted = cleanup(resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins))

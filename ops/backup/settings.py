@@ -23,8 +23,10 @@ from qualia_core.errors import QualiaError, SettingsError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE_PREFIX = "qualia_backup_"
 ARCHIVE_SUFFIX = ".tar.gz"
-ARCHIVE_RE = re.compile(r"qualia_backup_(\d{8})_(\d{6})((?:_[a-z0-9-]+)*)\.tar\.gz")
+ENCRYPTED_SUFFIX = ".tar.gz.enc"  # the same archive sealed with QUALIA_BACKUP_KEY (crypto.py)
+ARCHIVE_RE = re.compile(r"qualia_backup_(\d{8})_(\d{6})((?:_[a-z0-9-]+)*)\.tar\.gz(\.enc)?")
 SIDECAR_SUFFIX = ".verified.json"
+SIDECAR_RE = re.compile(r"(qualia_backup_\d{8}_\d{6}(?:_[a-z0-9-]+)*)(\.enc)?\.verified\.json")
 TEMP_PREFIX = ".qualia_backup_"
 CRON_SCHEDULE = "15 2 * * *"
 
@@ -49,7 +51,7 @@ def default_plugins_dir() -> Path:
 
 
 def default_env_file() -> Path:
-    """The .env the app reads (QUALIA_ENV_FILE or ./.env); archived when present."""
+    """The .env the app reads (QUALIA_ENV_FILE or ./.env); archived only when asked (include_env)."""
     return Path(os.environ.get("QUALIA_ENV_FILE") or ".env").expanduser().resolve()
 
 
@@ -89,11 +91,17 @@ def resolve_backup_dir(backup_dir: str | Path | None = None, *, data_dir: str | 
     return folder
 
 
-def archive_name(when: datetime, tags: tuple[str, ...] = ()) -> str:
-    """qualia_backup_YYYYMMDD_HHMMSS[_tag…].tar.gz, in local time like `date` in the earlier script."""
+def archive_name(when: datetime, tags: tuple[str, ...] = (), encrypted: bool = False) -> str:
+    """qualia_backup_YYYYMMDD_HHMMSS[_tag…].tar.gz (.tar.gz.enc when encrypted), in local time like `date` in
+    the earlier script."""
     stamp = when.astimezone().strftime("%Y%m%d_%H%M%S")
     suffix = "".join(f"_{t}" for t in tags if t)
-    return f"{ARCHIVE_PREFIX}{stamp}{suffix}{ARCHIVE_SUFFIX}"
+    return f"{ARCHIVE_PREFIX}{stamp}{suffix}{ENCRYPTED_SUFFIX if encrypted else ARCHIVE_SUFFIX}"
+
+
+def named_encrypted(name: str) -> bool:
+    """Whether an archive name says it is encrypted (.tar.gz.enc); the content decides how it is read."""
+    return name.endswith(ENCRYPTED_SUFFIX)
 
 
 def is_archive_name(name: str) -> bool:
@@ -111,8 +119,19 @@ def time_from_name(name: str) -> datetime | None:
 
 
 def sidecar_path(archive: Path) -> Path:
-    """NAME.verified.json beside NAME.tar.gz: the outcome of the last verify."""
+    """NAME.verified.json beside NAME.tar.gz (NAME.enc.verified.json beside NAME.tar.gz.enc): the outcome of
+    the last verify."""
+    if named_encrypted(archive.name):
+        return archive.with_name(archive.name[: -len(ENCRYPTED_SUFFIX)] + ".enc" + SIDECAR_SUFFIX)
     return archive.with_name(archive.name[: -len(ARCHIVE_SUFFIX)] + SIDECAR_SUFFIX)
+
+
+def archive_of_sidecar(sidecar: Path) -> Path | None:
+    """The archive a verify record describes, or None when `sidecar` is not named like one."""
+    match = SIDECAR_RE.fullmatch(sidecar.name)
+    if not match:
+        return None
+    return sidecar.with_name(match[1] + (ENCRYPTED_SUFFIX if match[2] else ARCHIVE_SUFFIX))
 
 
 @dataclass(frozen=True)
@@ -124,6 +143,7 @@ class BackupSettings:
     plugins_dir: Path
     env_file: Path
     crontab_line: str
+    encrypted: bool = False  # QUALIA_BACKUP_KEY is set: new archives are encrypted (the key is never shown)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
@@ -153,4 +173,5 @@ def backup_settings(data_dir: str | Path | None = None, plugins_dir: str | Path 
     folder = resolve_backup_dir(data_dir=data, plugins_dir=plugins)
     return BackupSettings(backup_dir=folder, keep_days=keep_days_from_env(), keep_min=keep_min_from_env(),
                           data_dir=data, plugins_dir=plugins, env_file=default_env_file(),
-                          crontab_line=crontab_line(folder, data, plugins))
+                          crontab_line=crontab_line(folder, data, plugins),
+                          encrypted=bool(setting("QUALIA_BACKUP_KEY")))

@@ -8,7 +8,9 @@ sha256; a manifest entry with no member is a problem too. An archived SQLite dat
 `data/qualia.db`, and any other the manifest lists) is also written to a private temporary file as
 it is hashed, and must open and pass `PRAGMA integrity_check`; its documents are read then, for a
 restore's plan. Uploaded archives go through exactly the same checks (`validate_upload`) before
-anything is written.
+anything is written. An encrypted archive is read through crypto.py (QUALIA_BACKUP_KEY; BackupKeyError,
+with no verify record written, when the key is missing or wrong), and its database is checked in the
+system's temporary dir rather than beside the archive; an unencrypted one verifies with or without a key.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import crypto
 from . import database as db
 from . import manifest as mf
 from .info import read_manifest_from, write_sidecar
@@ -45,6 +48,7 @@ class VerifyReport:
     files_checked: int = 0
     bytes_checked: int = 0
     summary: dict[str, Any] | None = None  # manifest summary: created_at, host, app_version, files…
+    encrypted: bool = False  # the archive is sealed with QUALIA_BACKUP_KEY
     manifest: dict[str, Any] | None = field(default=None, repr=False)
     # the documents of each sound archived study database: {member: {id: {sha256, name, speakers}}}
     documents: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
@@ -54,7 +58,8 @@ class VerifyReport:
 
     def describe(self) -> str:
         if self.ok:
-            return f"{self.name}: OK ({self.files_checked} files, {self.bytes_checked} bytes checked)"
+            return (f"{self.name}: OK ({self.files_checked} files, {self.bytes_checked} bytes checked; "
+                    f"{'encrypted' if self.encrypted else 'not encrypted'})")
         shown = "\n  ".join(self.problems[:10])
         more = f"\n  … and {len(self.problems) - 10} more" if len(self.problems) > 10 else ""
         return f"{self.name}: FAILED\n  {shown}{more}"
@@ -190,7 +195,8 @@ def _check_database(inf: Inflater, member: Member, files: dict[str, dict], probl
 
 def verify(path: str | Path) -> VerifyReport:
     """Check an archive completely. The outcome is remembered beside it (NAME.verified.json, for
-    this size and modification time) so the backup list can show it without reading the archive."""
+    this size and modification time) so the backup list can show it without reading the archive.
+    Raises crypto.BackupKeyError when the archive is encrypted and QUALIA_BACKUP_KEY is missing or wrong."""
     path = Path(path)
     try:
         fh = open(path, "rb")
@@ -198,7 +204,14 @@ def verify(path: str | Path) -> VerifyReport:
         return VerifyReport(name=path.name, problems=[f"cannot open {path}: {exc.strerror or exc}"])
     with fh:
         st = os.fstat(fh.fileno())
-        report = verify_stream(fh, path.name, scratch=path.parent)
+        try:
+            stream, encrypted = crypto.plain_stream(fh, path.name)
+        except crypto.EncryptedArchiveDamaged as exc:
+            stream, encrypted = None, True
+            report = VerifyReport(name=path.name, problems=[str(exc)], encrypted=True)
+        if stream is not None:
+            report = verify_stream(stream, path.name, scratch=None if encrypted else path.parent)
+            report.encrypted = encrypted
     if is_archive_name(path.name):
         write_sidecar(path, (st.st_size, st.st_mtime_ns), report.ok, report.problems, report.summary,
                       datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -212,10 +225,20 @@ def validate_upload(data: bytes | bytearray | memoryview | str | Path | BinaryIO
     """The same checks as verify() for an archive uploaded from the page (bytes, a path or a file
     object such as Streamlit's UploadedFile), before anything is written anywhere."""
     if isinstance(data, (bytes, bytearray, memoryview)):
-        return verify_stream(io.BytesIO(bytes(data)), name)
+        return _validate(io.BytesIO(bytes(data)), name)
     if isinstance(data, (str, Path)):
         with open(data, "rb") as fh:
-            return verify_stream(fh, Path(data).name)
+            return _validate(fh, Path(data).name)
     if hasattr(data, "seek"):
         data.seek(0)
-    return verify_stream(data, getattr(data, "name", None) or name)
+    return _validate(data, getattr(data, "name", None) or name)
+
+
+def _validate(raw: BinaryIO, name: str) -> VerifyReport:
+    try:
+        stream, encrypted = crypto.plain_stream(raw, name)
+    except crypto.EncryptedArchiveDamaged as exc:
+        return VerifyReport(name=name, problems=[str(exc)], encrypted=True)
+    report = verify_stream(stream, name)
+    report.encrypted = encrypted
+    return report
