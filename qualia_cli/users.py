@@ -41,11 +41,18 @@ def register(commands) -> None:
     remove.set_defaults(run=_remove)
 
 
-def _accounts():
+def _accounts(action: str, bootstrap: bool = False):
+    """The study's accounts, once the one running the command has signed in as an admin (when sign-in is on).
+    `bootstrap`: adding an admin to a study without one needs no sign-in (nobody could give it)."""
     from qualia_core import QualiaCore
     from qualia_core.accounts import Accounts
 
-    return Accounts(QualiaCore().library.store)
+    from .signin import signed_in
+
+    accounts = Accounts(QualiaCore().library.store)
+    if not (bootstrap and accounts.count("admin") == 0):
+        signed_in(accounts, "admin", action)
+    return accounts
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -58,7 +65,7 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _list(_args) -> int:
-    people = _accounts().list()
+    people = _accounts("Listing accounts").list()
     if not people:
         print("No accounts yet: sign-in stays off on 127.0.0.1 until the first one is added.")
     for account in people:
@@ -67,20 +74,20 @@ def _list(_args) -> int:
 
 
 def _add(args) -> int:
-    accounts = _accounts()
+    accounts = _accounts("Adding an account", bootstrap=args.role == "admin")
     account = accounts.create(args.name, _password(args), args.role)
     print(f"Added {account.name} ({account.role}).")
     return 0
 
 
 def _set_role(args) -> int:
-    account = _accounts().set_role(args.name, args.role)
+    account = _accounts("Changing a role").set_role(args.name, args.role)
     print(f"{account.name} is now {account.role}; its sessions were signed out.")
     return 0
 
 
 def _set_password(args) -> int:
-    accounts = _accounts()
+    accounts = _accounts("Setting a password")
     accounts.get(args.name)  # an unknown name is said before a password is asked
     accounts.set_password(args.name, _password(args))
     print(f"New password set for {args.name}; its sessions were signed out.")
@@ -88,6 +95,6 @@ def _set_password(args) -> int:
 
 
 def _remove(args) -> int:
-    _accounts().remove(args.name)
+    _accounts("Removing an account").remove(args.name)
     print(f"Removed {args.name}.")
     return 0

@@ -13,8 +13,13 @@ from qualia_core.accounts import Accounts
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def qualia(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "QUALIA_DATA_DIR": str(data_dir), "QUALIA_ENV_FILE": str(data_dir / "no.env")}
+ROOT_ADMIN = {"QUALIA_USER": "root", "QUALIA_PASSWORD": "a long admin passphrase"}
+
+
+def qualia(data_dir: Path, *args: str, stdin: str = "", who: dict | None = ROOT_ADMIN) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QUALIA_DATA_DIR": str(data_dir), "QUALIA_ENV_FILE": str(data_dir / "no.env"), **(who or {})}
+    for name in ("QUALIA_AUTH", "QUALIA_ADMIN_PASSWORD") + (() if who else ("QUALIA_USER", "QUALIA_PASSWORD")):
+        env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "qualia_cli", *args], input=stdin, capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=120)
 
@@ -46,3 +51,19 @@ def test_mistakes_get_one_line_and_status_2(data_dir):
     assert unknown.returncode == 2 and "No account named 'nobody'" in unknown.stderr
     empty = qualia(data_dir, "users", "list")
     assert empty.returncode == 0 and empty.stdout.startswith("root\tadmin")
+
+
+def test_once_accounts_exist_the_command_asks_who_is_asking(data_dir):
+    assert qualia(data_dir, "users", "add", "root", "--role", "admin", "--password-stdin", who=None,
+                  stdin="a long admin passphrase\n").returncode == 0  # the first admin: nobody to ask
+    anonymous = qualia(data_dir, "users", "list", who=None)
+    assert anonymous.returncode == 2 and "set QUALIA_USER and QUALIA_PASSWORD" in anonymous.stderr
+    assert "root" not in anonymous.stdout
+    wrong = qualia(data_dir, "users", "list", who={"QUALIA_USER": "root", "QUALIA_PASSWORD": "not it at all"})
+    assert wrong.returncode == 2 and "do not match" in wrong.stderr
+    qualia(data_dir, "users", "add", "vera", "--role", "viewer", "--password-stdin", stdin="vera's long password\n")
+    viewer = {"QUALIA_USER": "vera", "QUALIA_PASSWORD": "vera's long password"}
+    refused = qualia(data_dir, "users", "remove", "root", who=viewer)
+    assert refused.returncode == 3 and "needs the admin role; the viewer role may not" in refused.stderr
+    assert qualia(data_dir, "users", "add", "eve", "--role", "admin", "--password-stdin", who=viewer,
+                  stdin="eve's long password\n").returncode == 3  # no bootstrap once an admin exists
