@@ -76,7 +76,7 @@ def parse_bytes(data: bytes, name: str, *, doc_id: str | None = None, max_bytes:
     doc_id = doc_id if doc_id is not None else Path(name).stem or source
     metadata: dict = {"source": source, "size_bytes": len(data)}
     if kind == "docx":
-        parsed = parse_docx(data, source)
+        parsed = parse_docx(data, source, max_bytes)
         if not parsed.utterances and not _NON_SPACE.search(parsed.content):
             raise _empty(source, "the Word document has no text")
         metadata.update(format="docx", encoding="utf-8", docx_flavour=parsed.flavour)
