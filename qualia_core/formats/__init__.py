@@ -24,11 +24,15 @@ from .srt import parse_srt
 from .text import FLAVOURS, parse_lines
 from .vtt import parse_vtt
 
-__all__ = ["load_path", "parse_bytes", "parse_text", "detect_format", "DEFAULT_MAX_BYTES", "EXTENSIONS", "FLAVOURS"]
+__all__ = ["load_path", "parse_bytes", "parse_text", "detect_format", "DEFAULT_MAX_BYTES", "MAX_LINES", "EXTENSIONS",
+           "FLAVOURS"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Lines (and WebVTT voice tags) of one text transcript (.txt .vtt .srt): each costs a few hundred bytes of Python objects as a turn, so
+# this bounds the memory of any file within the size limit (~300 MB at most); a meeting has ~1,000 lines an hour.
+MAX_LINES = 1_000_000
 # Extension → format; "txt" means "text: detect from the content".
 EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "txt", "": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
 _REFUSED = {
@@ -124,6 +128,15 @@ def _sniff(kind: str, text: str) -> str:
 
 
 def _parse(text: str, fmt: str, source: str, doc_id: str, metadata: dict) -> Document:
+    lines = text.count("\n") + 1
+    voices = text.count("<v") if fmt == "vtt" else 0  # each may start a turn, as a line does
+    if lines + voices > MAX_LINES:
+        what = f"{lines:,} lines and {voices:,} voice tags" if voices else f"{lines:,} lines"
+        raise DocumentError(
+            source,
+            f"the transcript has {what}, more than one document may hold ({MAX_LINES:,} together, hundreds of "
+            "hours of speech): split it into several files",
+        )
     metadata["format"] = fmt
     if fmt == "vtt":
         utterances = parse_vtt(text, source)
