@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import DocumentError
+from ..names import path_problem
 from .docx import parse_docx
 from .encoding import decode, normalise_newlines
 from .srt import parse_srt
@@ -50,6 +51,8 @@ _TIMING_START = re.compile(r"\A\s*(?:[^\n]*\n)?[ \t]*" + _TIMING_LINE, re.M)
 
 def load_path(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, decode and parse a transcript file. `doc_id` defaults to the file name without extension."""
+    if problem := path_problem(path):
+        raise DocumentError(repr(str(path)), problem)
     path = Path(path)
     source = path.name or str(path)
     _check_extension(path.suffix.lower(), source)
