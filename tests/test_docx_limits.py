@@ -11,8 +11,7 @@ import pytest
 
 from adversarial import docx_bytes, zip_bomb
 from qualia_core.errors import DocumentError
-from qualia_core.formats import parse_bytes
-import types; docx_package = types.SimpleNamespace(MAX_RATIO=100, MAX_ENTRIES=1000)
+from qualia_core.formats import docx_package, parse_bytes
 
 
 def test_a_docx_within_the_limits_is_read():
