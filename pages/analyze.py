@@ -69,7 +69,10 @@ if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="anal
         progress.progress(1.0, text=f"Done: {runs} run{'s' if runs != 1 else ''}.")
         st.session_state["analyze_last"] = {
             "doc_ids": list(doc_ids), "plugins": list(chosen), "configs": dict(configs),
-            "rows": {pid: [summary_row(by_id[d].name, outcome.results[d][pid]) for d in doc_ids] for pid in chosen}}
+            "rows": {pid: [summary_row(by_id[d].name, outcome.results[d][pid]) for d in doc_ids] for pid in chosen},
+            # a failure is shown from here: running the plugin again to show it would fail twice per click
+            "errors": {pid: {d: outcome.results[d][pid]["error"] for d in doc_ids if is_error(outcome.results[d][pid])}
+                       for pid in chosen}}
 
 last = st.session_state.get("analyze_last")
 if last:
@@ -87,7 +90,10 @@ if last:
                                   key=f"analyze_drill_{pid}")
         else:
             doc_id = shown_ids[0]
-        result, error = run_plugin(pid, doc_id, last["configs"].get(pid))  # served from the cache
+        error = last.get("errors", {}).get(pid, {}).get(doc_id)
+        result = None
+        if error is None:
+            result, error = run_plugin(pid, doc_id, last["configs"].get(pid))  # served from the cache
         if error:
             st.error(error, icon=":material/error:")
         else:

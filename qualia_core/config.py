@@ -75,7 +75,7 @@ def _text(raw: str) -> str:
 
 
 def _path(raw: str) -> Path:
-    if not raw.strip():
+    if not raw.strip() or "\x00" in raw:  # NUL: no file system allows it (qualia_core.names)
         raise ValueError
     return Path(raw.strip()).expanduser()
 

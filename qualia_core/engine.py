@@ -23,6 +23,7 @@ from .errors import ConfigError, PluginExecutionError, PluginNotFoundError, Qual
 from .guard import Guard, RunInfo, check_guard
 from .invoke import Upstream, invoke
 from .library import DocumentLibrary
+from .names import check_path
 from .params import validate_config
 from .results import analysis_result, visual_result
 
@@ -49,8 +50,8 @@ class QualiaCore:
 
     def __init__(self, plugins_dir: str | Path | None = None, data_dir: str | Path | None = None, *,
                  max_document_bytes: int | None = None, entry_points: bool = True, guard: Guard | None = None):
-        self.plugins_dir = Path(plugins_dir).resolve() if plugins_dir else config.plugins_dir()
-        self.data_dir = Path(data_dir or config.get("QUALIA_DATA_DIR")).resolve()
+        self.plugins_dir = check_path(plugins_dir, "plugins dir").resolve() if plugins_dir else config.plugins_dir()
+        self.data_dir = check_path(data_dir or config.get("QUALIA_DATA_DIR"), "data dir").resolve()
         self.max_document_bytes = int(max_document_bytes or config.get("QUALIA_MAX_DOCUMENT_MB") * 1024 * 1024)
         self.cache = ResultCache(self.data_dir / "cache")
         self.outputs_dir = self.data_dir / "outputs"

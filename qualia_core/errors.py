@@ -4,6 +4,7 @@
       DocumentError             a file or text cannot be read as a transcript (names the file and line)
       LibraryError              a library operation cannot be done (unknown id, empty name, clashing names)
       SettingsError             environment variables or .env hold invalid values (names each one)
+      PathError                 a path given to Qualia cannot name a file (a NUL in it; names the path)
       ConfigError               a plugin's parameters are invalid (names each parameter)
       PluginNotFoundError       no plugin has that id (lists the available ones)
       DependencyError           a requirement nobody provides, or a cycle
@@ -50,6 +51,10 @@ class PluginNotFoundError(QualiaError):
 
 class LibraryError(QualiaError):
     """A library operation the user asked for cannot be done (unknown id, bad name…)."""
+
+
+class PathError(QualiaError):
+    """A path given to Qualia (the data dir, a backup dir…) cannot name a file; the message names it."""
 
 
 class SettingsError(QualiaError):

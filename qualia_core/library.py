@@ -25,6 +25,7 @@ from .atomic import atomic_write_bytes
 from .library_entries import AddReport, LibraryEntry, entry_of, iso, pseudonyms, slugify
 from .document import CombinedDocument, Document, Utterance
 from .errors import LibraryError, QualiaError
+from .names import check_name, check_names
 from .text import count_words, detect_language
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ class DocumentLibrary:
 
         from .store import models as t
 
+        check_names([Path(name).name, display_name], "file name")
         digest = hashlib.sha256(data).hexdigest()
         store = self.store
         with store.engine.connect() as c:
@@ -300,7 +302,7 @@ class DocumentLibrary:
         return self.entry(doc_id)
 
     def rename(self, doc_id: str, new_name: str) -> LibraryEntry:
-        new_name = (new_name or "").strip()
+        new_name = check_name(new_name or "", "document name").strip()
         if not new_name:
             raise LibraryError("A document name cannot be empty.")
         from sqlalchemy import update
@@ -316,6 +318,8 @@ class DocumentLibrary:
         from sqlalchemy import select, update
 
         from .store import models as t
+
+        check_names(mapping.values(), "speaker name")
 
         def change(c, row) -> None:
             speakers = c.execute(select(t.speakers).where(t.speakers.c.document_id == doc_id)
@@ -350,6 +354,7 @@ class DocumentLibrary:
         from .store import models as t
 
         people, speakers = t.participants, t.speakers
+        check_names(mapping.values(), "participant name")
 
         def change(c, row) -> None:
             known = set(c.execute(select(speakers.c.original).where(speakers.c.document_id == doc_id)).scalars())

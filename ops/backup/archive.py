@@ -26,6 +26,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from qualia_core.names import check_path
+
 from . import crypto
 from . import database as db
 from . import manifest as mf
@@ -50,8 +52,8 @@ def utcnow() -> datetime:
 
 
 def resolve_sources(data_dir, plugins_dir, env_file) -> tuple[Path, Path, Path]:
-    data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
-    plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
+    data = check_path(data_dir, "data dir").resolve() if data_dir is not None else default_data_dir()
+    plugins = check_path(plugins_dir, "plugins dir").resolve() if plugins_dir is not None else default_plugins_dir()
     env = Path(env_file).resolve() if env_file is not None else default_env_file()
     return data, plugins, env
 

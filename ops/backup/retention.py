@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qualia_core.errors import SettingsError
+from qualia_core.names import check_path
 
 from .archive import create, resolve_sources
 from .info import BackupInfo, describe, parse_time, write_sidecar
@@ -32,7 +33,9 @@ STALE_TEMP_SECONDS = 24 * 3600
 
 
 def _folder(backup_dir: str | Path | None) -> Path:
-    return resolve_backup_dir(backup_dir) if backup_dir in (None, "") else Path(backup_dir).expanduser().resolve()
+    if backup_dir in (None, ""):
+        return resolve_backup_dir(backup_dir)
+    return check_path(backup_dir, "backup dir").expanduser().resolve()
 
 
 def list_backups(backup_dir: str | Path | None = None) -> list[BackupInfo]:

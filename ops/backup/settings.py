@@ -19,6 +19,7 @@ from typing import Any
 
 from qualia_core import config
 from qualia_core.errors import QualiaError, SettingsError
+from qualia_core.names import check_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE_PREFIX = "qualia_backup_"
@@ -79,8 +80,8 @@ def resolve_backup_dir(backup_dir: str | Path | None = None, *, data_dir: str | 
     """The backup dir as an absolute path (from BACKUP_DIR when not given), refused when it lies
     inside the data dir or the plugins dir."""
     raw = backup_dir if backup_dir not in (None, "") else setting("BACKUP_DIR")
-    folder = Path(raw).expanduser().resolve()
-    data = Path(data_dir).resolve() if data_dir is not None else default_data_dir()
+    folder = check_path(raw, "backup dir").expanduser().resolve()
+    data = check_path(data_dir, "data dir").resolve() if data_dir is not None else default_data_dir()
     plugins = Path(plugins_dir).resolve() if plugins_dir is not None else default_plugins_dir()
     for what, root in (("data dir", data), ("plugins dir", plugins)):
         if _inside(folder, root):

@@ -5,6 +5,15 @@ sentry-sdk by default sends every frame's local variables and source lines, and 
 into breadcrumbs, so a plugin error would carry the transcript. Here local variables and source
 context are off, and `scrub_event`/`scrub_breadcrumb` strip frame variables, context lines,
 exception messages (they may quote the text), request bodies and breadcrumb data before sending.
+
+Log messages: only those of ops/ (SAFE_MESSAGE_LOGGERS: breakers, backups, the dashboard; they name plugins,
+archives and paths, never a document or its text) are sent. Every other logger's message, Qualia's core included
+(it names documents by their file names, which often hold a participant's name), plugins, pages, Streamlit and
+third-party libraries, reaches Sentry as its level and logger name only: breadcrumbs lose the message, and an
+error logged (an event) gets the same redaction as an exception's message.
+
+Performance data: only plugin runs slower than SLOW_PLUGIN_SECONDS, as transactions of op PLUGIN_OP; the
+transactions the SDK's integrations would start (one per HTTP request of the Streamlit server) are never sampled.
 """
 
 from __future__ import annotations
@@ -19,8 +28,9 @@ from .circuit_breaker import BreakerListener
 log = logging.getLogger(__name__)
 
 SLOW_PLUGIN_SECONDS = 5.0
+PLUGIN_OP = "qualia.plugin"
 REDACTED = "[redacted: may quote transcript text]"
-OUR_LOGGERS = ("qualia_core", "ops", "plugins", "qualia_plugins", "pages")
+SAFE_MESSAGE_LOGGERS = ("ops",)
 
 # sentry-sdk is imported only when a DSN is set (init_sentry): without one it never loads into the app.
 sentry_sdk: Any = None
@@ -60,12 +70,13 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     for thread in (event.get("threads") or {}).get("values", []) or []:
         _scrub_frames(thread)
     logentry = event.get("logentry")
+    safe = message_is_safe(event.get("logger"))
     if isinstance(logentry, dict):
         logentry.pop("params", None)
-        if not str(event.get("logger", "")).startswith(OUR_LOGGERS):
+        if not safe:
             logentry["message"] = REDACTED
             logentry.pop("formatted", None)
-    if event.get("message") and not str(event.get("logger", "")).startswith(OUR_LOGGERS) and event.get("logger"):
+    if event.get("message") and event.get("logger") and not safe:
         event["message"] = REDACTED
     event.pop("extra", None)
     request = event.get("request")
@@ -78,14 +89,32 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     return event
 
 
+def message_is_safe(logger: Any) -> bool:
+    """Whether a logger's messages may be sent: ops/ only (see the module docstring)."""
+    name = str(logger or "")
+    return any(name == safe or name.startswith(safe + ".") for safe in SAFE_MESSAGE_LOGGERS)
+
+
 def scrub_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """Breadcrumbs keep their category, level and time; messages only from Qualia's own loggers
-    (which log ids, counts and durations, never text); data never."""
+    """Breadcrumbs keep their type, category (the logger's name), level and time; a message only from ops/;
+    data never."""
     crumb = dict(crumb)
     crumb.pop("data", None)
-    if crumb.get("category") and not str(crumb["category"]).startswith(OUR_LOGGERS):
-        crumb["message"] = REDACTED if crumb.get("message") else crumb.get("message")
+    if not message_is_safe(crumb.get("category")):
+        crumb.pop("message", None)
     return crumb
+
+
+def sample_traces(sampling_context: dict[str, Any]) -> float:
+    """Sentry's traces_sampler: the plugin-run transactions SentryListener starts, nothing else."""
+    return 1.0 if (sampling_context.get("transaction_context") or {}).get("op") == PLUGIN_OP else 0.0
+
+
+def scrub_transaction(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Only plugin runs are sent as performance data (should a host application sample others), scrubbed."""
+    if ((event.get("contexts") or {}).get("trace") or {}).get("op") != PLUGIN_OP:
+        return None
+    return scrub_event(event, hint)
 
 
 def init_sentry(dsn: str | None = None, environment: str | None = None, debug: bool | None = None,
@@ -107,9 +136,9 @@ def init_sentry(dsn: str | None = None, environment: str | None = None, debug: b
         include_source_context=False,
         max_request_body_size="never",
         before_send=scrub_event,
-        before_send_transaction=scrub_event,
+        before_send_transaction=scrub_transaction,
         before_breadcrumb=scrub_breadcrumb,
-        traces_sample_rate=1.0,  # transactions are only created for slow plugin runs
+        traces_sampler=sample_traces,  # plugin runs over SLOW_PLUGIN_SECONDS only, not every HTTP request
         **options,
     )
     log.info("Sentry reporting on (environment %s)", environment)
@@ -163,7 +192,7 @@ class SentryListener(BreakerListener):
         ended = datetime.now(timezone.utc)
         with sentry_sdk.new_scope() as scope:
             _tag_scope(scope, plugin_id, info)
-            tx = sentry_sdk.start_transaction(op="qualia.plugin", name=f"plugin {plugin_id}",
+            tx = sentry_sdk.start_transaction(op=PLUGIN_OP, name=f"plugin {plugin_id}",
                                               start_timestamp=ended - timedelta(seconds=seconds))
             tx.finish(end_timestamp=ended)
 

@@ -18,17 +18,22 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import DocumentError
+from ..names import path_problem
 from .docx import parse_docx
 from .encoding import decode, normalise_newlines
 from .srt import parse_srt
 from .text import FLAVOURS, parse_lines
 from .vtt import parse_vtt
 
-__all__ = ["load_path", "parse_bytes", "parse_text", "detect_format", "DEFAULT_MAX_BYTES", "EXTENSIONS", "FLAVOURS"]
+__all__ = ["load_path", "parse_bytes", "parse_text", "detect_format", "DEFAULT_MAX_BYTES", "MAX_LINES", "EXTENSIONS",
+           "FLAVOURS"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Lines (and WebVTT voice tags) of one text transcript (.txt .vtt .srt): each costs a few hundred bytes of Python objects as a turn, so
+# this bounds the memory of any file within the size limit (~300 MB at most); a meeting has ~1,000 lines an hour.
+MAX_LINES = 1_000_000
 # Extension → format; "txt" means "text: detect from the content".
 EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "txt", "": "txt", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}
 _REFUSED = {
@@ -46,6 +51,8 @@ _TIMING_START = re.compile(r"\A\s*(?:[^\n]*\n)?[ \t]*" + _TIMING_LINE, re.M)
 
 def load_path(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, decode and parse a transcript file. `doc_id` defaults to the file name without extension."""
+    if problem := path_problem(path):
+        raise DocumentError(repr(str(path)), problem)
     path = Path(path)
     source = path.name or str(path)
     _check_extension(path.suffix.lower(), source)
@@ -76,7 +83,7 @@ def parse_bytes(data: bytes, name: str, *, doc_id: str | None = None, max_bytes:
     doc_id = doc_id if doc_id is not None else Path(name).stem or source
     metadata: dict = {"source": source, "size_bytes": len(data)}
     if kind == "docx":
-        parsed = parse_docx(data, source)
+        parsed = parse_docx(data, source, max_bytes)
         if not parsed.utterances and not _NON_SPACE.search(parsed.content):
             raise _empty(source, "the Word document has no text")
         metadata.update(format="docx", encoding="utf-8", docx_flavour=parsed.flavour)
@@ -124,6 +131,15 @@ def _sniff(kind: str, text: str) -> str:
 
 
 def _parse(text: str, fmt: str, source: str, doc_id: str, metadata: dict) -> Document:
+    lines = text.count("\n") + 1
+    voices = text.count("<v") if fmt == "vtt" else 0  # each may start a turn, as a line does
+    if lines + voices > MAX_LINES:
+        what = f"{lines:,} lines and {voices:,} voice tags" if voices else f"{lines:,} lines"
+        raise DocumentError(
+            source,
+            f"the transcript has {what}, more than one document may hold ({MAX_LINES:,} together, hundreds of "
+            "hours of speech): split it into several files",
+        )
     metadata["format"] = fmt
     if fmt == "vtt":
         utterances = parse_vtt(text, source)

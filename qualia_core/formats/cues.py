@@ -11,10 +11,13 @@ from ..errors import DocumentError
 # hh:mm:ss.mmm, mm:ss.mmm, with "," (SRT) or "." (WebVTT); hours may exceed two digits.
 _STAMP = r"(?:(\d+):)??(\d+):(\d{1,2}(?:[.,]\d{1,9})?)"
 TIMING = re.compile(r"^[ \t]*" + _STAMP + r"[ \t]*-->[ \t]*" + _STAMP + r"(?:[ \t].*)?$")
-# A block: a run of non-blank lines.
-_BLOCK = re.compile(r"(?:[ \t]*\S[^\n]*(?:\n|$))+")
-_TAG = re.compile(r"<[^>\n]*>")
-_ASS_TAG = re.compile(r"\{\\[^}\n]*\}")  # {\an8} positioning in SRT; {vocalsound} markers are kept
+# Between blocks (runs of non-blank lines): a line end, blank lines, a line end. A plain character class, so the
+# regex engine keeps no backtracking state per line (a repeated group kept ~130 bytes per line of a block).
+_BETWEEN = re.compile(r"\n\s*\n")
+# A tag never holds "<" (nor "{" for {\an8}): a run of unclosed "<" then costs one pass, not one pass per "<".
+_TAG = re.compile(r"<[^<>\n]*>")
+_SPACES = re.compile(r"\s+")
+_ASS_TAG = re.compile(r"\{\\[^{}\n]*\}")  # {\an8} positioning in SRT; {vocalsound} markers are kept
 
 
 class Block(NamedTuple):
@@ -30,8 +33,8 @@ class Block(NamedTuple):
 
 def blocks(text: str, source: str) -> Iterator[Block]:
     """Every non-blank block; `start` is None when the block has no timing line."""
-    for match in _BLOCK.finditer(text):
-        lines = match.group().rstrip("\n").split("\n")
+    for offset, block in _blocks(text):
+        lines = block.split("\n")
         first = lines[0].strip()
         if "-->" in first:
             timing_at = 0
@@ -40,11 +43,11 @@ def blocks(text: str, source: str) -> Iterator[Block]:
         else:
             timing_at = next((i for i, line in enumerate(lines) if "-->" in line), None)
         if timing_at is None:
-            yield Block([], None, None, lines, match.start(), first)
+            yield Block([], None, None, lines, offset, first)
             continue
         timing = TIMING.match(lines[timing_at])
         if timing is None:
-            line_no = text.count("\n", 0, match.start()) + timing_at + 1
+            line_no = text.count("\n", 0, offset) + timing_at + 1
             raise DocumentError(
                 source,
                 "this cue's timing line cannot be read; expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' "
@@ -57,9 +60,27 @@ def blocks(text: str, source: str) -> Iterator[Block]:
             _seconds(h1, m1, s1),
             _seconds(h2, m2, s2),
             lines[timing_at + 1 :],
-            match.start(),
+            offset,
             first,
         )
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each run of non-blank lines, without the blank lines around it."""
+    start = 0
+    for between in _BETWEEN.finditer(text):
+        yield from _trimmed(text, start, between.start())
+        start = between.end()
+    yield from _trimmed(text, start, len(text))
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    block = text[start:end].rstrip()
+    lead = len(block) - len(block.lstrip())
+    if lead == len(block):
+        return  # only blank lines (the start or the end of the text)
+    cut = block.rfind("\n", 0, lead) + 1  # blank lines at the start of the text
+    yield start + cut, block[cut:]
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str) -> float:
@@ -75,4 +96,4 @@ def clean(text: str) -> str:
         text = _ASS_TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return " ".join(text.split())
+    return _SPACES.sub(" ", text).strip()  # not " ".join(text.split()): no object per word

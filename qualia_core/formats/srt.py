@@ -29,7 +29,7 @@ def parse_srt(text: str, source: str) -> list[Utterance]:
             cues.append(block)
         elif cues and not (len(block.payload) == 1 and block.first_line.isdigit()):
             # text after a blank line inside a cue: keep it with that cue
-            cues[-1] = cues[-1]._replace(payload=cues[-1].payload + block.payload)
+            cues[-1].payload.extend(block.payload)  # in place: a new list per block would be quadratic
     if not cues:
         raise DocumentError(
             source,

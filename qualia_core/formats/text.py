@@ -58,8 +58,11 @@ def parse_lines(text: str) -> ParsedText:
     open_turn = False  # the last utterance may take continuation lines
     timed_bracket = timed_paren = False
     get = speakers.get
+    tail: list[str] = []  # continuation lines of the last utterance, joined once (a += per line is quadratic)
     for bracket, rest, label, paren, speech in rows:
         if label and (speaker := get(label)) is not None:
+            if tail:
+                _join_tail(texts, tail)
             start = None
             if bracket:
                 start, timed_bracket = to_seconds(bracket), True
@@ -73,6 +76,8 @@ def parse_lines(text: str) -> ParsedText:
             continue
         line = rest.strip()
         if bracket:
+            if tail:
+                _join_tail(texts, tail)
             timed_bracket = True
             names.append(None)
             texts.append(line)
@@ -80,14 +85,18 @@ def parse_lines(text: str) -> ParsedText:
             open_turn = True
         elif not line:
             open_turn = False
-        elif texts and (open_turn or not texts[-1]):
-            texts[-1] = f"{texts[-1]} {line}" if texts[-1] else line
+        elif texts and (open_turn or not (texts[-1] or tail)):
+            tail.append(line)
             open_turn = True
         else:
+            if tail:
+                _join_tail(texts, tail)
             names.append(last_speaker)
             texts.append(line)
             starts.append(None)
             open_turn = True
+    if tail:
+        _join_tail(texts, tail)
     if "" in texts:  # label lines that never got speech
         keep = [i for i, t in enumerate(texts) if t]
         names, texts, starts = [names[i] for i in keep], [texts[i] for i in keep], [starts[i] for i in keep]
@@ -104,6 +113,12 @@ def parse_lines(text: str) -> ParsedText:
     else:
         flavour = "prose"
     return ParsedText(utterances, flavour)
+
+
+def _join_tail(texts: list[str], tail: list[str]) -> None:
+    """The last utterance with its continuation lines, joined with one space; `tail` is emptied."""
+    texts[-1] = " ".join([texts[-1], *tail] if texts[-1] else tail)
+    tail.clear()
 
 
 def _every_line_a_turn(rows: list[tuple[str, ...]], speakers: dict[str, str]) -> ParsedText | None:

@@ -24,14 +24,14 @@ from .cues import blocks, clean
 
 logger = logging.getLogger(__name__)
 
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>\n]*))?>")
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:[ \t]+([^<>\n]*))?>")  # no "<" inside: linear on "<v <v <v …"
 _TEAMS_ID = re.compile(r"^(.+/\d+)-\d+$")
 _SKIPPED = ("NOTE", "STYLE", "REGION")
 
 
 def parse_vtt(text: str, source: str) -> list[Utterance]:
     """Utterances of a WebVTT document (text with "\\n" line ends)."""
-    turns: list[list] = []  # [speaker, text, start, end, turn_id]
+    turns: list[list] = []  # [speaker, [text parts], start, end, turn_id]: parts joined once, at the end
     speaker: str | None = None
     cues = 0
     for n, block in enumerate(blocks(text, source)):
@@ -42,7 +42,7 @@ def parse_vtt(text: str, source: str) -> list[Utterance]:
             if turns:  # stray text after a cue: a blank line inside the cue text
                 extra = clean("\n".join(block.payload))
                 if extra:
-                    turns[-1][1] = f"{turns[-1][1]} {extra}".strip()
+                    turns[-1][1].append(extra)
             continue
         cues += 1
         turn_id = _turn_id(block.ids)
@@ -52,10 +52,10 @@ def parse_vtt(text: str, source: str) -> list[Utterance]:
                 continue
             last = turns[-1] if turns else None
             if last is not None and turn_id is not None and last[4] == turn_id and last[0] == voice:
-                last[1] = f"{last[1]} {words}"
+                last[1].append(words)
                 last[3] = block.end
             else:
-                turns.append([voice, words, block.start, block.end, turn_id])
+                turns.append([voice, [words], block.start, block.end, turn_id])
     if cues == 0:
         raise DocumentError(
             source,
@@ -63,7 +63,8 @@ def parse_vtt(text: str, source: str) -> list[Utterance]:
             "if this is a plain transcript, save it as .txt",
         )
     logger.debug("%s: %d cues, %d utterances", source, cues, len(turns))
-    return [Utterance(t[0], t[1], t[2], t[3]) for t in turns if t[1]]
+    utterances = [Utterance(t[0], " ".join(t[1]), t[2], t[3]) for t in turns]
+    return [u for u in utterances if u.text]
 
 
 def _is_skipped(head: str) -> bool:
@@ -85,14 +86,14 @@ def _voices(payload: str, previous: str | None) -> list[tuple[str | None, str]]:
     if "<v" not in payload:
         return [(previous, clean(payload))]
     parts = _VOICE.split(payload)
-    spans: list[tuple[str | None, str]] = []
+    spans: list[tuple[str | None, list[str]]] = []  # words joined once per span (not once per voice tag)
     if parts[0].strip():
-        spans.append((previous, clean(parts[0])))
+        spans.append((previous, [clean(parts[0])]))
     for i in range(1, len(parts), 2):
         name = clean(parts[i] or "") or None
         words = clean(parts[i + 1])
         if spans and spans[-1][0] == name:
-            spans[-1] = (name, f"{spans[-1][1]} {words}".strip())
+            spans[-1][1].append(words)
         else:
-            spans.append((name, words))
-    return spans
+            spans.append((name, [words]))
+    return [(name, " ".join(w for w in words if w)) for name, words in spans]
