@@ -5,6 +5,7 @@ import streamlit as st
 
 from pages.common import clock, get_core, library_entries
 from qualia_core import QualiaError
+from qualia_core.plain_text import markdown_text as md  # names and messages quoting them are text, not Markdown
 
 core = get_core()
 library = core.library
@@ -44,9 +45,9 @@ with st.expander("…or paste text"):
         if st.form_submit_button("Add to library"):
             try:
                 entry, added = library.add_text(pasted_name.strip() or "pasted text", pasted)
-                st.session_state["library_messages"] = [("success", f"Added **{entry.name}**.")]
+                st.session_state["library_messages"] = [("success", f"Added **{md(entry.name)}**.")]
             except QualiaError as exc:
-                st.session_state["library_messages"] = [("error", str(exc))]
+                st.session_state["library_messages"] = [("error", md(exc))]
             st.rerun()
 
 for level, text in st.session_state.pop("library_messages", []):
@@ -89,7 +90,9 @@ by_id = {e.id: e for e in entries}
 doc_id = st.selectbox("Document", list(by_id), format_func=lambda i: by_id[i].name, key="library_selected")
 entry = by_id[doc_id]
 
-transcript, names, manage = st.tabs(["Transcript", "Speakers", "Rename or delete"])
+# Keyed: the tab open stays open when an action on it reruns the page (Save, Pseudonymise, Delete…).
+transcript, names, manage = st.tabs(["Transcript", "Speakers", "Rename or delete"], key="library_tab",
+                                    on_change="rerun")
 PAGE = 50
 
 with transcript:
@@ -135,7 +138,7 @@ with names:
                 library.set_participants(doc_id, people)
                 st.session_state["library_messages"] = [("success", "Speakers saved.")]
             except QualiaError as exc:
-                st.session_state["library_messages"] = [("error", str(exc))]
+                st.session_state["library_messages"] = [("error", md(exc))]
             st.rerun()
     cols = st.columns(2)
     if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise", disabled=not entry.speakers):
@@ -152,16 +155,16 @@ with manage:
             try:
                 library.rename(doc_id, new_name)
             except QualiaError as exc:
-                st.session_state["library_messages"] = [("error", str(exc))]
+                st.session_state["library_messages"] = [("error", md(exc))]
             st.rerun()
     if st.session_state.get("library_confirm_delete") == doc_id:
-        st.warning(f"Delete **{entry.name}** from the library? Its analyses go with it. This cannot be undone "
+        st.warning(f"Delete **{md(entry.name)}** from the library? Its analyses go with it. This cannot be undone "
                    "(except from a backup).")
         cols = st.columns(2)
         if cols[0].button("Yes, delete", type="primary", key="library_delete_yes"):
             library.delete(doc_id)
             st.session_state.pop("library_confirm_delete", None)
-            st.session_state["library_messages"] = [("success", f"Deleted {entry.name}.")]
+            st.session_state["library_messages"] = [("success", f"Deleted {md(entry.name)}.")]
             st.rerun()
         if cols[1].button("Cancel", key="library_delete_no"):
             st.session_state.pop("library_confirm_delete", None)
