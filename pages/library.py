@@ -1,5 +1,7 @@
 """Library: bring transcripts in, look at them, name them and their speakers."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -122,24 +124,43 @@ with transcript:
 with names:
     st.caption("Rename or pseudonymise speakers. Every analysis, chart and export of this document uses the new "
                "names; the original file is kept unchanged.")
+    # The form's widgets are keyed by the names stored now: when they change (Pseudonymise here, or another
+    # session), the form is drawn afresh with them. Saving sends only what was edited in the form on screen,
+    # and a form drawn before the names changed saves nothing: it never brings back a name no longer shown.
+    version = entry.names_version
+    drawn_key = f"library_speakers_drawn_{doc_id}"
     with st.form(f"library_speakers_{doc_id}"):
         new_names, people = {}, {}
         for i, s in enumerate(entry.speakers):
             left, right = st.columns(2)
             new_names[s] = left.text_input(f"Speaker {i + 1}: shown as", value=entry.speaker_map.get(s, s),
-                                           key=f"library_speaker_{doc_id}_{i}")
-            people[s] = right.text_input(f"Speaker {i + 1}: participant of the study", key=f"library_person_{doc_id}_{i}",
+                                           key=f"library_speaker_{doc_id}_{version}_{i}")
+            people[s] = right.text_input(f"Speaker {i + 1}: participant of the study",
+                                         key=f"library_person_{doc_id}_{version}_{i}",
                                          value=entry.participants.get(s, ""), placeholder="the same person elsewhere",
                                          help="Give the same participant name to this person's speakers in other "
                                               "interviews: whole-library views then count them as one person.")
         if st.form_submit_button("Save speakers"):
-            try:
-                library.set_speaker_names(doc_id, new_names)
-                library.set_participants(doc_id, people)
-                st.session_state["library_messages"] = [("success", "Speakers saved.")]
-            except QualiaError as exc:
-                st.session_state["library_messages"] = [("error", md(exc))]
+            renamed = {s: v for s, v in new_names.items() if v.strip() != entry.speaker_map.get(s, s)}
+            mapped = {s: v for s, v in people.items() if v.strip() != entry.participants.get(s, "")}
+            if st.session_state.get(drawn_key) != version:
+                st.session_state["library_messages"] = [("warning", "The speaker names were changed since this "
+                                                         "form was shown (in another window?), so nothing was "
+                                                         "saved. The form now shows the names stored.")]
+            elif not (renamed or mapped):
+                st.session_state["library_messages"] = [("info", "Nothing to save: no name was changed.")]
+            else:
+                try:
+                    if renamed:
+                        library.set_speaker_names(doc_id, renamed)
+                    if mapped:
+                        library.set_participants(doc_id, mapped)
+                    st.session_state["library_messages"] = [("success", "Speakers saved.")]
+                except QualiaError as exc:
+                    st.session_state["library_messages"] = [("error", md(exc))]
+            st.session_state.pop(drawn_key, None)
             st.rerun()
+    st.session_state[drawn_key] = version
     cols = st.columns(2)
     if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise", disabled=not entry.speakers):
         library.pseudonymise(doc_id)
@@ -150,8 +171,10 @@ with names:
 
 with manage:
     with st.form(f"library_rename_{doc_id}"):
-        new_name = st.text_input("Name", value=entry.name, key=f"library_name_{doc_id}")
-        if st.form_submit_button("Rename"):
+        # keyed by the name stored now, like the Speakers form: a rename elsewhere draws it afresh
+        name_version = hashlib.sha256(entry.name.encode("utf-8")).hexdigest()[:12]
+        new_name = st.text_input("Name", value=entry.name, key=f"library_name_{doc_id}_{name_version}")
+        if st.form_submit_button("Rename") and new_name != entry.name:
             try:
                 library.rename(doc_id, new_name)
             except QualiaError as exc:

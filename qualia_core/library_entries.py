@@ -3,6 +3,8 @@ naming rules they follow (ids from file names, pseudonyms)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -31,6 +33,13 @@ class LibraryEntry:
     @property
     def shown_speakers(self) -> list[str]:
         return list(dict.fromkeys(self.speaker_map.get(s, s) for s in self.speakers))
+
+    @property
+    def names_version(self) -> str:
+        """A short digest of the names the document's speakers have now (shown names, participants): it
+        changes whenever they do, so a form that shows them knows when it is out of date."""
+        state = [sorted(self.speaker_map.items()), sorted(self.participants.items())]
+        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
