@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages.common import clock, get_core, library_entries
 from qualia_core import QualiaError
+from qualia_core.speech_names import replacements
 from qualia_core.plain_text import markdown_text as md  # names and messages quoting them are text, not Markdown
 
 core = get_core()
@@ -168,6 +169,19 @@ with names:
     if cols[1].button("Restore original names", key="library_restore_names", disabled=not entry.speaker_map):
         library.set_speaker_names(doc_id, {s: "" for s in entry.speaker_map})
         st.rerun()
+    in_speech_key = f"library_names_in_speech_{doc_id}_{version}"  # drawn afresh when the names change
+    st.toggle("Replace these names inside the speech too", value=entry.names_in_speech, key=in_speech_key,
+              disabled=not entry.speaker_map and not entry.names_in_speech,
+              on_change=lambda: library.set_names_in_speech(doc_id, st.session_state[in_speech_key]))
+    st.caption("Each renamed speaker's name as written in the file, the whole name and each of its names alone "
+               "(Ana Souza, Ana, Souza), is replaced by the new name as whole words in any case, in everything "
+               "analyses, search, Explore and exports see; the original text is kept, so this can be turned off. "
+               "**Other names in the speech are not found automatically** (people who are not speakers, places, "
+               "nicknames, misspellings, names written without their accents): read the transcript before you "
+               "share anything.")
+    if replaced := replacements(entry.speaker_map):
+        st.dataframe(pd.DataFrame(list(replaced.items()), columns=["in the speech", "becomes"]), hide_index=True,
+                     key=f"library_names_replaced_{doc_id}")
 
 with manage:
     with st.form(f"library_rename_{doc_id}"):

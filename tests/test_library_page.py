@@ -141,3 +141,27 @@ def test_the_rename_form_shows_a_name_changed_elsewhere_and_never_brings_the_old
         == ["Kick-off"]
     next(b for b in app.button if b.label == "Rename").click().run()
     assert library.entry(doc_id).name == "Kick-off"
+
+
+def test_the_speakers_tab_replaces_known_names_in_the_speech_and_says_what_it_cannot_find(app, data_dir):
+    library = QualiaCore(data_dir=data_dir, entry_points=False).library
+    entry, _ = library.add_text("interview", "Ana Souza: Hello, I am Ana.\nBo Lima: Hi Ana, Carla sends her best.\n"
+                                             "Ana Souza: Thanks Bo.\nBo Lima: Bye.\n")
+    app.session_state["library_selected"] = entry.id
+    app.run()
+    app.button(key="library_pseudonymise").click().run()
+    toggle = next(t for t in app.toggle if t.label == "Replace these names inside the speech too")
+    assert toggle.value is False
+    toggle.set_value(True).run()
+    assert not app.exception and library.entry(entry.id).names_in_speech
+    assert [u.text for u in library.get(entry.id).utterances][:2] == ["Hello, I am P01.", "Hi P01, Carla sends her best."]
+    transcript = next(d.value for d in app.dataframe if "#" in d.value.columns)
+    assert "Hello, I am P01." in list(transcript["text"])
+    assert any("Other names in the speech are not found automatically" in c.value for c in app.caption)
+    replaced = next(d.value for d in app.dataframe if "in the speech" in d.value.columns)
+    assert dict(zip(replaced["in the speech"], replaced["becomes"])) == {
+        "Ana Souza": "P01", "Bo Lima": "P02", "Ana": "P01", "Souza": "P01", "Bo": "P02", "Lima": "P02"}
+    assert next(t for t in app.toggle if t.label.startswith("Replace these names")).value is True
+    next(t for t in app.toggle if t.label.startswith("Replace these names")).set_value(False).run()
+    assert not library.entry(entry.id).names_in_speech
+    assert library.get(entry.id).utterances[0].text == "Hello, I am Ana."

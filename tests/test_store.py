@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, inspect, select, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from qualia_core.errors import SettingsError  # noqa: E402
+from qualia_core.store.database import SCHEMA_HEAD  # noqa: E402
 from qualia_core.store import Store  # noqa: E402
 from qualia_core.store.models import documents, metadata, outside_the_models, participants, speakers, turns  # noqa: E402,E501
 
@@ -45,7 +46,7 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(store):
                                                                "include_name": outside_the_models})
         diff = compare_metadata(context, metadata)
     assert diff == []
-    assert store.revision() == "0002"
+    assert store.revision() == SCHEMA_HEAD
     assert {"documents", "turns", "speakers", "participants"} <= set(inspect(store.engine).get_table_names())
 
 
@@ -126,7 +127,7 @@ def test_processes_starting_together_migrate_the_database_once(tmp_path):
              for _ in range(4)]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in outs]
-    assert [out.strip() for out, _ in outs] == ["0002"] * 4
+    assert [out.strip() for out, _ in outs] == [SCHEMA_HEAD] * 4
 
 
 @pytest.mark.parametrize("url, says", [("mysql://localhost/qualia", "SQLite or PostgreSQL"),
