@@ -11,6 +11,7 @@ from pages.forms import parameter_form
 from pages.results import render_result
 from qualia_core import PluginType
 from qualia_core.corpus import is_error
+from qualia_core.plain_text import markdown_text
 from qualia_core.tables import result_summary
 
 
@@ -63,7 +64,7 @@ for pid in chosen:
 
 if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="analyze_run"):
     progress = st.progress(0.0, text="Starting…")
-    outcome = run_many(doc_ids, chosen, configs, progress=lambda share, label: progress.progress(share, text=label))
+    outcome = run_many(doc_ids, chosen, configs, progress=lambda share, label: progress.progress(share, text=markdown_text(label)))
     if outcome is not None:  # results are in the cache; the page keeps one summary row per document and plugin
         runs = len(doc_ids) * len(chosen)
         progress.progress(1.0, text=f"Done: {runs} run{'s' if runs != 1 else ''}.")
@@ -95,6 +96,6 @@ if last:
         if error is None:
             result, error = run_plugin(pid, doc_id, last["configs"].get(pid))  # served from the cache
         if error:
-            st.error(error, icon=":material/error:")
+            st.error(markdown_text(error), icon=":material/error:")
         else:
             render_result(pid, by_id[doc_id].name, result, key=f"analyze_result_{pid}")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from qualia_core import Document, QualiaCore, QualiaError
 from qualia_core.library import LibraryEntry
+from qualia_core.plain_text import markdown_text
 
 
 @st.cache_resource
@@ -153,7 +154,7 @@ def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict]
             return core.run_many(docs, plugin_ids, configs, executor=pool, progress=progress,
                              names={e.id: e.name for e in core.library.list()})
     except QualiaError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_text(str(exc)), icon=":material/error:")  # it may quote names: text, not Markdown
         return None
 
 

@@ -7,12 +7,13 @@ import streamlit as st
 
 from pages.common import clock, get_document, run_plugin
 from pages.results import render_result, show_figure
+from qualia_core.plain_text import markdown_text
 
 
 def _run(doc_id: str, plugin_id: str, config=None, deps=None):
     result, error = run_plugin(plugin_id, doc_id, config, deps)
     if error:
-        st.error(error, icon=":material/error:")
+        st.error(markdown_text(error), icon=":material/error:")
     return result
 
 
@@ -80,7 +81,7 @@ def kwic(doc_id: str, name: str) -> None:
                      hide_index=True, key="explore_kwic_speakers")
     if not hits:
         if result.get("message"):
-            st.info(result["message"])
+            st.info(markdown_text(result["message"]))
         return
     table = pd.DataFrame([{"#": i + 1, "time": clock(h["start"]), "speaker": h["speaker"] or "", "left": h["left"],
                            "match": h["match"], "right": h["right"], "turn": h["utterance_index"]}
@@ -97,7 +98,7 @@ def sentiment(doc_id: str, name: str) -> None:
     if not result:
         return
     if result.get("warning"):
-        st.warning(result["warning"])
+        st.warning(markdown_text(result["warning"]))
     chart = _run(doc_id, "sentiment_viz", {"chart": "both"})
     if chart:
         show_figure(chart, key="explore_sentiment_chart")

@@ -9,7 +9,8 @@ import streamlit as st
 
 from pages import explore_document as one
 from pages.common import ALL_DOCUMENTS, clock, get_core, library_corpus
-from pages.results import show_figure
+from pages.results import show_figure, show_plotly
+from qualia_core.plain_text import markdown_text
 from qualia_core.results import decode_image
 
 
@@ -21,7 +22,7 @@ def _corpus(plugin_ids: list[str], names: dict) -> dict:
     result = library_corpus(plugin_ids, progress=lambda d, t, doc: bar.progress(d / t, text=f"{d}/{t} meetings"))
     bar.empty()
     for doc_id, plugin_id, error_type, message in failures(result):
-        st.error(f"{plugin_id} failed on a meeting: {message}")
+        st.error(f"{plugin_id} failed on a meeting: {markdown_text(message)}")
         st.text(names.get(doc_id, doc_id))  # a document name is text, never Markdown
     return result
 
@@ -56,7 +57,7 @@ def words(entries, names) -> None:
     fig.update_layout(height=120 + 22 * len(meetings), margin=dict(l=10, r=10, t=10, b=40), showlegend=False,
                       xaxis=dict(title="% of the meeting", range=[0, 100]))
     fig.update_yaxes(type="category", autorange="reversed")
-    st.plotly_chart(fig, key="explore_library_dispersion", config={"displaylogo": False})
+    show_plotly(fig, key="explore_library_dispersion")  # meeting and speaker names are text, not HTML
 
 
 def kwic(entries, names) -> None:
@@ -104,7 +105,7 @@ def sentiment(entries, names) -> None:
     fig.update_layout(height=120 + 18 * len(table), margin=dict(l=10, r=10, t=10, b=40),
                       xaxis_title="mean polarity of the meeting's sentences")
     fig.update_yaxes(autorange="reversed")
-    st.plotly_chart(fig, key="explore_library_sentiment", config={"displaylogo": False})
+    show_plotly(fig, key="explore_library_sentiment")
     st.dataframe(table, hide_index=True, key="explore_library_sentiment_table")
     cols = st.columns(2)
     for col, key, title, sign in ((cols[0], "most_positive", "Most positive", -1), (cols[1], "most_negative",
@@ -161,7 +162,7 @@ def meetings(entries, names) -> None:
             st.dataframe(keyness(counts, document=target_doc, speaker=target_speaker, limit=30), hide_index=True,
                          key="explore_keyness")
         except (ValueError, KeyError) as exc:
-            st.info(str(exc).strip("'\""))
+            st.info(markdown_text(str(exc).strip("'\"")))
     else:
         st.caption("Choose a meeting or a speaker to see the words they use more (or less) than the rest.")
 

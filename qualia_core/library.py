@@ -3,8 +3,8 @@
 Each document's metadata, turns and speakers are rows of the store (qualia_core.store); the original file is
 kept as uploaded, content-addressed under the data dir (`files/<sha256><ext>`). A document is parsed once,
 when it is added: reading it builds the turns from the database. Speaker renames (pseudonyms) are applied
-whenever a document is read, so every analysis, chart and export sees them; the original file and turns are
-never modified. The store opens on first use (SQLAlchemy stays out of `import qualia_core`); a library of the
+whenever a document is read, so every analysis, chart and export sees them (and, with the document's option,
+inside the speech: qualia_core.speech_names); the original file and turns are never modified. The store opens on first use (SQLAlchemy stays out of `import qualia_core`); a library of the
 earlier layout (`library/<id>/entry.json`) is moved in then, and a restored database file is seen without a
 restart.
 """
@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .atomic import atomic_write_bytes
-from .library_entries import AddReport, LibraryEntry, entry_of, iso, pseudonyms, slugify
+from .library_entries import AddReport, LibraryEntry, analysis_state, entry_of, iso, pseudonyms, slugify
 from .document import CombinedDocument, Document, Utterance
 from .errors import LibraryError, QualiaError
 from .names import check_name, check_names
+from .speech_names import refresh_turns, set_names_in_speech
 from .text import count_words, detect_language
 
 log = logging.getLogger(__name__)
@@ -138,10 +139,10 @@ class DocumentLibrary:
         return entry_of(row, speakers, people)
 
     def version(self, entries: list[LibraryEntry] | None = None) -> str:
-        """A digest of what whole-library views depend on (each document's id, bytes and speaker names): it
-        changes when a document is added, deleted, restored, or its speakers renamed."""
+        """A digest of what whole-library views depend on (each document's id, bytes, speaker names and their
+        option in the speech): it changes when a document is added, deleted, restored, or its speakers renamed."""
         entries = self.list() if entries is None else entries
-        state = [[e.id, e.sha256, sorted(e.speaker_map.items())] for e in entries]
+        state = [analysis_state(e) for e in entries]
         return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def get(self, doc_id: str) -> Document:
@@ -151,7 +152,7 @@ class DocumentLibrary:
 
     def get_many(self, doc_ids: list[str]) -> list[Document]:
         """Several documents at once (as `get`): the ones not in memory are read in one query."""
-        from sqlalchemy import select
+        from sqlalchemy import func, select
 
         from .store import models as t
 
@@ -173,16 +174,17 @@ class DocumentLibrary:
                         .where(t.speakers.c.document_id.in_(stale), t.speakers.c.shown.is_not(None))):
                     names.setdefault(d, {})[original] = shown
                 turns: dict[str, list[Utterance]] = {d: [] for d in stale}
-                for d, sp, start, end, text_ in connection.execute(
+                for d, sp, start, end, text_ in connection.execute(  # the text analyses see (speech_names)
                         select(t.turns.c.document_id, t.turns.c.speaker, t.turns.c.start, t.turns.c.end,
-                               t.turns.c.text)
+                               func.coalesce(t.turns.c.shown_text, t.turns.c.text))
                         .where(t.turns.c.document_id.in_(stale)).order_by(t.turns.c.document_id, t.turns.c.idx)):
                     shown = names.get(d)
                     turns[d].append(Utterance(shown.get(sp, sp) if shown and sp else sp, text_, start, end))
                 for d in stale:
                     r = rows[d]
                     metadata = {"source": r.source, "format": r.format, "encoding": r.encoding, "name": r.name,
-                                "added_at": iso(r.added_at), "language": r.language}
+                                "added_at": iso(r.added_at), "language": r.language,
+                                "names_in_speech": bool(r.names_in_speech)}
                     if names.get(d):
                         metadata["speaker_map"] = dict(names[d])
                     self._docs[d] = (keys[d], Document(d, "", turns[d], metadata))
@@ -203,7 +205,7 @@ class DocumentLibrary:
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise LibraryError(f"No document '{unknown[0]}' in the library: it may have been deleted.")
-        state = [[i, by_id[i].sha256, sorted(by_id[i].speaker_map.items())] for i in ids]
+        state = [analysis_state(by_id[i]) for i in ids]
         fingerprint = hashlib.sha256(("combined\x1e" + json.dumps(state, ensure_ascii=False)).encode()).hexdigest()
         cached = self._combined
         if cached is None or cached[0] != fingerprint:
@@ -342,8 +344,14 @@ class DocumentLibrary:
                     c.execute(update(t.speakers).where(t.speakers.c.document_id == doc_id,
                                                        t.speakers.c.original == sp.original)
                               .values(shown=merged.get(sp.original)))
+            refresh_turns(c, doc_id)  # the names inside the speech follow, when that option is on
 
         return self._change(doc_id, change)
+
+    def set_names_in_speech(self, doc_id: str, on: bool) -> LibraryEntry:
+        """Replace the renamed speakers' names inside the speech too (qualia_core.speech_names), or no longer:
+        the original turns are kept either way."""
+        return self._change(doc_id, lambda c, row: set_names_in_speech(c, doc_id, on))
 
     def set_participants(self, doc_id: str, mapping: dict[str, str | None]) -> LibraryEntry:
         """Say who each speaker of a document is in the study (the same person across interviews): speaker (as

@@ -3,6 +3,8 @@ naming rules they follow (ids from file names, pseudonyms)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -27,10 +29,18 @@ class LibraryEntry:
     speaker_map: dict[str, str] = field(default_factory=dict)
     language: str | None = None
     participants: dict[str, str] = field(default_factory=dict)  # original speaker -> the study participant
+    names_in_speech: bool = False  # the renamed speakers' names are replaced inside the speech too
 
     @property
     def shown_speakers(self) -> list[str]:
         return list(dict.fromkeys(self.speaker_map.get(s, s) for s in self.speakers))
+
+    @property
+    def names_version(self) -> str:
+        """A short digest of the names the document's speakers have now (shown names, participants, names in
+        the speech or not): it changes whenever they do, so a form that shows them knows when it is out of date."""
+        state = [sorted(self.speaker_map.items()), sorted(self.participants.items()), self.names_in_speech]
+        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,4 +87,10 @@ def entry_of(row, speakers, people: dict[int, str] | None = None) -> LibraryEntr
                         utterances=row.turn_count, words=row.word_count, added_at=iso(row.added_at),
                         speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language,
                         participants={sp.original: people[sp.participant_id] for sp in speakers
-                                      if sp.participant_id in people})
+                                      if sp.participant_id in people}, names_in_speech=bool(row.names_in_speech))
+
+
+def analysis_state(entry: LibraryEntry) -> list:
+    """What analyses of a document depend on, for digests of the library (its file, speaker names, and
+    whether the names are replaced in the speech)."""
+    return [entry.id, entry.sha256, sorted(entry.speaker_map.items()), entry.names_in_speech]

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,13 +50,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextmanager
+def serving(data: Path, tmp_path_factory):
+    """The app (as scripts/run.sh starts it) on a free loopback port over the data dir `data`: its address."""
     _need_chromium()
     port = _free_port()
-    data = tmp_path_factory.mktemp("data")
-    from qualia_core import QualiaCore  # a meeting with timestamps is already in the library
-    QualiaCore(data_dir=data, entry_points=False).library.add(SEEDED.name, SEEDED.read_bytes())
     env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2",
            "BACKUP_DIR": str(tmp_path_factory.mktemp("backups"))}
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-run.
@@ -78,13 +77,25 @@ def server(tmp_path_factory):
                 log.seek(0)
                 pytest.fail(f"the app did not start: {log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.05)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _need_chromium()
+    data = tmp_path_factory.mktemp("data")
+    from qualia_core import QualiaCore  # a meeting with timestamps is already in the library
+    QualiaCore(data_dir=data, entry_points=False).library.add(SEEDED.name, SEEDED.read_bytes())
+    with serving(data, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -65,3 +65,103 @@ def test_the_transcript_is_paged_and_marks_the_turns_holding_a_word(app, library
     marked = app.dataframe[-1].value
     assert "found" in marked.columns and (marked["found"] != "").any()
     assert not app.exception
+
+
+def speaker_inputs(at) -> list:
+    return [t for t in at.text_input if t.label.endswith("shown as")]
+
+
+def test_after_pseudonymise_the_speakers_form_shows_the_pseudonyms_and_saving_it_keeps_them(app, library):
+    """Pseudonymise, then Save speakers without an edit: the form showed the real names, and saving put them
+    back ("Speakers saved"). The form shows what is stored, and saving it unchanged changes nothing."""
+    doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    speakers = library.entry(doc_id).speakers
+    assert [t.value for t in speaker_inputs(app)] == speakers
+    app.button(key="library_pseudonymise").click().run()
+    pseudonyms = [f"P{i:02d}" for i in range(1, len(speakers) + 1)]
+    assert [t.value for t in speaker_inputs(app)] == pseudonyms
+    next(b for b in app.button if b.label == "Save speakers").click().run()
+    assert not app.exception
+    assert library.entry(doc_id).shown_speakers == pseudonyms
+    assert [t.value for t in speaker_inputs(app)] == pseudonyms
+
+
+def test_a_form_shown_before_the_names_changed_elsewhere_never_brings_the_old_names_back(app, library):
+    """Another session (or a notebook) pseudonymises while this form shows the real names: saving the form
+    saves nothing, says why, and shows the names now stored."""
+    doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    speakers = library.entry(doc_id).speakers
+    library.pseudonymise(doc_id)  # elsewhere, while the form is on screen
+    next(b for b in app.button if b.label == "Save speakers").click().run()
+    assert not app.exception
+    assert library.entry(doc_id).shown_speakers == [f"P{i:02d}" for i in range(1, len(speakers) + 1)]
+    assert [t.value for t in speaker_inputs(app)] == library.entry(doc_id).shown_speakers
+    assert any("changed since" in w.value for w in app.warning)
+
+
+def test_saving_the_speakers_form_changes_only_what_was_edited(app, library):
+    doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    first, second = library.entry(doc_id).speakers[:2]
+    library.set_speaker_names(doc_id, {second: "Bo"})  # elsewhere; the page is run again before the edit
+    app.run()
+    speaker_inputs(app)[0].input("Ana")
+    next(b for b in app.button if b.label == "Save speakers").click().run()
+    assert not app.exception
+    assert library.entry(doc_id).speaker_map == {first: "Ana", second: "Bo"}
+    assert [s.value for s in app.success] == ["Speakers saved."]
+
+
+def test_a_search_filtered_by_a_speaker_survives_the_speaker_being_pseudonymised(app, library):
+    doc_id = next(e.id for e in library.list() if e.name == "Bed017")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    speaker = library.entry(doc_id).speakers[0]
+    app.text_input(key="library_search").set_value("the")
+    app.multiselect(key="library_search_speakers").set_value([speaker]).run()
+    assert len(app.dataframe[0].value) > 0
+    app.button(key="library_pseudonymise").click().run()
+    assert not app.exception
+    said_by = app.multiselect(key="library_search_speakers")
+    assert speaker not in said_by.options and said_by.value == []
+
+
+def test_the_rename_form_shows_a_name_changed_elsewhere_and_never_brings_the_old_one_back(app, library):
+    doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    library.rename(doc_id, "Kick-off")  # elsewhere
+    app.run()
+    assert [t.value for t in app.text_input if t.label == "Name" and (t.key or "").startswith("library_name_")] \
+        == ["Kick-off"]
+    next(b for b in app.button if b.label == "Rename").click().run()
+    assert library.entry(doc_id).name == "Kick-off"
+
+
+def test_the_speakers_tab_replaces_known_names_in_the_speech_and_says_what_it_cannot_find(app, data_dir):
+    library = QualiaCore(data_dir=data_dir, entry_points=False).library
+    entry, _ = library.add_text("interview", "Ana Souza: Hello, I am Ana.\nBo Lima: Hi Ana, Carla sends her best.\n"
+                                             "Ana Souza: Thanks Bo.\nBo Lima: Bye.\n")
+    app.session_state["library_selected"] = entry.id
+    app.run()
+    app.button(key="library_pseudonymise").click().run()
+    toggle = next(t for t in app.toggle if t.label == "Replace these names inside the speech too")
+    assert toggle.value is False
+    toggle.set_value(True).run()
+    assert not app.exception and library.entry(entry.id).names_in_speech
+    assert [u.text for u in library.get(entry.id).utterances][:2] == ["Hello, I am P01.", "Hi P01, Carla sends her best."]
+    transcript = next(d.value for d in app.dataframe if "#" in d.value.columns)
+    assert "Hello, I am P01." in list(transcript["text"])
+    assert any("Other names in the speech are not found automatically" in c.value for c in app.caption)
+    replaced = next(d.value for d in app.dataframe if "in the speech" in d.value.columns)
+    assert dict(zip(replaced["in the speech"], replaced["becomes"])) == {
+        "Ana Souza": "P01", "Bo Lima": "P02", "Ana": "P01", "Souza": "P01", "Bo": "P02", "Lima": "P02"}
+    assert next(t for t in app.toggle if t.label.startswith("Replace these names")).value is True
+    next(t for t in app.toggle if t.label.startswith("Replace these names")).set_value(False).run()
+    assert not library.entry(entry.id).names_in_speech
+    assert library.get(entry.id).utterances[0].text == "Hello, I am Ana."

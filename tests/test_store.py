@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, inspect, select, text  # noqa: E402
 from sqlalchemy.exc import IntegrityError  # noqa: E402
 
 from qualia_core.errors import SettingsError  # noqa: E402
+from qualia_core.store.database import SCHEMA_HEAD  # noqa: E402
 from qualia_core.store import Store  # noqa: E402
 from qualia_core.store.database import SCHEMA_HEAD  # noqa: E402
 from qualia_core.store.models import documents, metadata, outside_the_models, participants, speakers, turns  # noqa: E402,E501

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualia_core.contract import BaseVisualizerPlugin, PluginMetadata, PluginType
 from qualia_core.errors import QualiaError
+from qualia_core.plain_text import plotly_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -22,7 +23,7 @@ class DispersionPlot(BaseVisualizerPlugin):
             type=PluginType.VISUALIZER,
             name="Dispersion plot",
             description="Where in the meeting a word or phrase occurs: one mark per occurrence, one row per speaker.",
-            version="1.0.0",
+            version="1.0.1",
             requires=["keyword_in_context"],
             provides=["chart"],
             parameters={"title": {"type": "string", "default": "", "description": "Chart title (empty: automatic)"}},
@@ -36,7 +37,7 @@ class DispersionPlot(BaseVisualizerPlugin):
         dispersion = data["dispersion"]
         by_time = dispersion["basis"] == "time"
         scale = dispersion["duration"] / 60 if by_time else 100
-        hits = data["hits"]
+        hits = data["hits"]  # speakers and the query are text: the app escapes the traces, the title is escaped here
         fig = go.Figure()
         speakers = list(dict.fromkeys(h["speaker"] or "(no speaker)" for h in hits))
         for speaker in speakers:
@@ -49,7 +50,7 @@ class DispersionPlot(BaseVisualizerPlugin):
             ))
         shown = f" (first {len(hits)} of {data['total_hits']})" if data.get("truncated") else ""
         fig.update_layout(
-            title=config["title"] or f"“{data['query']}”: {data['total_hits']} occurrences{shown}",
+            title=config["title"] or f"“{plotly_text(data['query'])}”: {data['total_hits']} occurrences{shown}",
             xaxis_title="minutes into the meeting" if by_time else "% of the meeting (by turn order)",
             showlegend=False, height=140 + 40 * max(1, len(speakers)), margin=dict(l=10, r=10, t=50, b=40),
         )

@@ -2,7 +2,8 @@
 migration in `migrations/versions/`; a test checks the two agree on SQLite and PostgreSQL.
 
     documents     one transcript: its name, file, format, language, counts and when it was added
-    turns         its speaker turns as parsed: index, original speaker label, start, end, text
+    turns         its speaker turns as parsed: index, original speaker label, start, end, text, and the text
+                  analyses see when it differs (known speaker names replaced: qualia_core.speech_names)
     speakers      each document's speakers in order of appearance, with the name shown (a rename or pseudonym)
                   and the study participant they are (the same person across interviews), when set
     participants  the people of the study, named by the researcher
@@ -18,8 +19,8 @@ records anyway.
 
 from __future__ import annotations
 
-from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, false)
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -42,6 +43,8 @@ documents = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     # bumped by every change a reader must see (a rename, speaker names): processes compare it to their copy
     Column("revision", Integer, nullable=False, default=0),
+    # replace the renamed speakers' names inside the speech too (turns.shown_text)
+    Column("names_in_speech", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 turns = Table(
@@ -54,6 +57,7 @@ turns = Table(
     Column("start", Float),
     Column("end", Float),
     Column("text", Text, nullable=False),
+    Column("shown_text", Text),  # the text with known names replaced, when the option changes it; else NULL
     UniqueConstraint("document_id", "idx"),
 )
 
@@ -93,8 +97,8 @@ sessions = Table(
 
 
 def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
-    """False for the search index the migrations build beside the tables (FTS5 tables on SQLite, a GIN index
-    on PostgreSQL): Alembic's comparison leaves them alone (`include_name`)."""
+    """False for the search index the migrations build beside the tables (FTS5 tables and the view they read
+    on SQLite, a GIN index on PostgreSQL): Alembic's comparison leaves them alone (`include_name`)."""
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 

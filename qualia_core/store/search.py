@@ -1,5 +1,6 @@
-"""Library-wide search in the database's own full-text index (migration 0002): SQLite's FTS5, PostgreSQL's
-text search with unaccent. The query's terms come from qualia_core.search_terms; they reach SQL only as bound
+"""Library-wide search in the database's own full-text index (migrations 0002, 0003): SQLite's FTS5,
+PostgreSQL's text search with unaccent, over the text analyses see (SHOWN: known speaker names replaced in the
+speech when a document's option says so; qualia_core.speech_names). The query's terms come from qualia_core.search_terms; they reach SQL only as bound
 parameters (an FTS5 or tsquery expression built of quoted, folded words).
 """
 
@@ -11,6 +12,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import text
 
 from ..search_terms import Term
+
+SHOWN = "COALESCE(t.shown_text, t.text)"  # the text analyses see; the index is built on the same expression
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _filters(documents: Iterable[str] | None, speakers: Iterable[str] | None, pa
 def _source(store, terms: Sequence[Term]) -> tuple[str, str, dict]:
     if store.is_sqlite:
         return "turns_fts f JOIN turns t ON t.id = f.rowid", "turns_fts MATCH :q", {"q": _fts5(terms)}
-    return ("turns t", "to_tsvector('simple', qualia_unaccent(t.text)) @@ to_tsquery('simple', :q)",
+    return ("turns t", f"to_tsvector('simple', qualia_unaccent({SHOWN})) @@ to_tsquery('simple', :q)",
             {"q": _tsquery(terms)})
 
 
@@ -84,7 +87,7 @@ def search_turns(store, terms: Sequence[Term], *, documents: Iterable[str] | Non
     where = match + _filters(documents, speakers, params)
     joins = (f"{source} JOIN documents d ON d.id = t.document_id "
              "LEFT JOIN speakers s ON s.document_id = t.document_id AND s.original = t.speaker")
-    select = (f"SELECT t.document_id, d.name, t.idx, COALESCE(s.shown, t.speaker), t.start, t.text FROM {joins} "
+    select = (f"SELECT t.document_id, d.name, t.idx, COALESCE(s.shown, t.speaker), t.start, {SHOWN} FROM {joins} "
               f"WHERE {where} ORDER BY d.added_at, d.id, t.idx LIMIT :limit")
     count = f"SELECT count(*) FROM {joins} WHERE {where}"
     with store.engine.connect() as connection:

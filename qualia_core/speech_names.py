@@ -1,0 +1,120 @@
+"""Known speaker names inside the speech: with a document's option on (`DocumentLibrary.set_names_in_speech`),
+each renamed speaker's name as written in the file is replaced by the name shown (a pseudonym) wherever the
+speech says it, in everything analyses see. The original turns stay in the store, so the option can be
+turned off again.
+
+What is replaced, for every speaker the researcher renamed (a speaker shown under its own name is not):
+
+- the whole label ("Ana Souza"), as whole words in any case ("ana souza", "ANA  SOUZA");
+- each of its names alone ("Ana", "Souza"): that is how people are addressed ("thanks, Ana"). A word is left
+  out when it is also a word of another renamed speaker of the document (it would be ambiguous), a name
+  particle (da, de, van…), a title (Mr, Dr, Prof…), a stopword (English or Portuguese: "Will", "May"), a
+  number, or a single letter.
+
+Longer names win ("Ana Souza" → "P01", not "P01 Souza"). Nothing else is found: names of people who are not
+speakers, nicknames, misspellings and names written without their accents stay as they are; the Library page
+says so and lists the words it replaces.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Mapping
+
+from .formats.labels import PARTICLES
+from .text import stop_set
+
+TITLES = frozenset("mr mrs ms miss mx dr prof sir madam hon rev sr sra srta dr dra dom dona".split())
+_NAME_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _common_words() -> frozenset[str]:
+    return stop_set("en", fillers=False) | stop_set("pt", fillers=False)
+
+
+def replacements(speaker_map: Mapping[str, str]) -> dict[str, str]:
+    """The names replaced in the speech (as written in the file, each whole label and its usable words) ->
+    the name shown, for `speaker_map` (original label -> shown name). Keys keep the label's spelling."""
+    renamed = {original: shown for original, shown in speaker_map.items() if shown and shown != original}
+    found: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for original in renamed:
+        for word in _NAME_WORD.findall(original):
+            owners.setdefault(word.casefold(), set()).add(original)
+    common = _common_words()
+    for original, shown in renamed.items():
+        found.setdefault(" ".join(original.split()), shown)
+    for original, shown in renamed.items():
+        for word in _NAME_WORD.findall(original):
+            folded = word.casefold()
+            if (len(word) < 2 or word.isdigit() or len(owners[folded]) > 1 or folded in PARTICLES
+                    or folded.rstrip(".") in TITLES or folded in common):
+                continue
+            if not any(_key(k) == folded for k in found):
+                found[word] = shown
+    return found
+
+
+@lru_cache(maxsize=64)
+def _compiled(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[str, str]]:
+    by_key = {_key(name): shown for name, shown in pairs}
+    names = sorted((name for name, _ in pairs), key=len, reverse=True)  # longer names first
+    alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE), by_key
+
+
+def replacer(speaker_map: Mapping[str, str]) -> Callable[[str], str] | None:
+    """A function that replaces the known names in a text (see the module docstring), or None when no name is
+    known (nothing renamed)."""
+    found = replacements(speaker_map)
+    if not found:
+        return None
+    pattern, by_key = _compiled(tuple(sorted(found.items())))
+
+    def replace(text: str) -> str:
+        return pattern.sub(lambda m: by_key.get(_key(m.group(0)), m.group(0)), text)
+
+    return replace
+
+
+def refresh_turns(connection, doc_id: str) -> int:
+    """Bring the document's `turns.shown_text` in step with its option and speaker names, inside the caller's
+    transaction: the speech with the names replaced where it differs from the original, else NULL (the search
+    index follows by its triggers). Returns how many turns changed."""
+    from sqlalchemy import bindparam, select, update
+
+    from .store import models as t
+
+    on = connection.execute(select(t.documents.c.names_in_speech).where(t.documents.c.id == doc_id)).scalar()
+    names = dict(connection.execute(select(t.speakers.c.original, t.speakers.c.shown)
+                                    .where(t.speakers.c.document_id == doc_id)).all())
+    replace = replacer(names) if on else None
+    changes = []
+    for turn_id, text, shown in connection.execute(
+            select(t.turns.c.id, t.turns.c.text, t.turns.c.shown_text).where(t.turns.c.document_id == doc_id)):
+        wanted = replace(text) if replace else None
+        wanted = None if wanted == text else wanted
+        if wanted != shown:
+            changes.append({"turn_id": turn_id, "shown": wanted})
+    if changes:
+        connection.execute(update(t.turns).where(t.turns.c.id == bindparam("turn_id"))
+                           .values(shown_text=bindparam("shown")), changes)
+    return len(changes)
+
+
+def set_names_in_speech(connection, doc_id: str, on: bool) -> None:
+    """Turn the document's option on or off and bring its turns in step (inside the caller's transaction)."""
+    from sqlalchemy import update
+
+    from .store import models as t
+
+    connection.execute(update(t.documents).where(t.documents.c.id == doc_id).values(names_in_speech=bool(on)))
+    refresh_turns(connection, doc_id)
+
+
+__all__ = ["replacements", "replacer", "refresh_turns", "set_names_in_speech", "TITLES"]
