@@ -27,7 +27,9 @@ upload_key = f"library_upload_{st.session_state.get('library_upload_round', 0)}"
 files = st.file_uploader(
     "Add transcripts", type=["txt", "vtt", "srt", "docx"], accept_multiple_files=True, key=upload_key,
     help="Teams .vtt or .docx exports, .srt subtitles, or text with `Speaker: text` lines.", disabled=not can_edit)
-st.caption(f"Up to {limit} MB per file (set `server.maxUploadSize` in .streamlit/config.toml to change it).")
+per_file = min(limit, core.max_document_bytes // 2**20)
+st.caption(f"Up to {per_file} MB per transcript (the `QUALIA_MAX_DOCUMENT_MB` setting; uploads are also capped by "
+           f"`STREAMLIT_SERVER_MAX_UPLOAD_SIZE`, now {limit} MB).")
 if files and can_edit:
     bar = st.progress(0.0, text="Reading the files…")
     report = library.add_many(((f.name, f.getvalue()) for f in files),

@@ -103,7 +103,7 @@ VARIABLES = [
              "Where the study database lives (documents, turns, speakers, participants)."),
     Variable("QUALIA_PLUGINS_DIR", "", "a folder path (empty: the repository's plugins/)", _text,
              "Where plugin folders are discovered."),
-    Variable("QUALIA_MAX_DOCUMENT_MB", "50", "a whole number of megabytes from 1 to 10000", _integer(1, 10000),
+    Variable("QUALIA_MAX_DOCUMENT_MB", "10", "a whole number of megabytes from 1 to 10000", _integer(1, 10000),
              "Largest transcript file the core reads (MB), whichever door it comes through."),
     Variable("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "50", "a whole number of megabytes from 1 to 10000",
              _integer(1, 10000), "Largest file the app's upload boxes accept (MB): transcripts and backup "
