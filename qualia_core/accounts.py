@@ -89,10 +89,19 @@ def check_role(role: str) -> str:
 
 
 class _Bounded:
-    """A PasswordHasher whose hash and verify wait for one of the HASHING slots."""
+    """A PasswordHasher whose hash and verify wait for one of the HASHING slots. argon2 loads on the first
+    password checked: an app without sign-in never loads it."""
 
-    def __init__(self, hasher):
-        self._hasher = hasher
+    def __init__(self, hasher=None):
+        self._given = hasher
+
+    @property
+    def _hasher(self):
+        if self._given is None:
+            from argon2 import PasswordHasher
+
+            self._given = PasswordHasher()
+        return self._given
 
     def hash(self, password: str) -> str:
         with HASHING:
@@ -110,10 +119,8 @@ class Accounts:
     """The accounts of one study database (a qualia_core.store.Store)."""
 
     def __init__(self, store, hasher=None):
-        from argon2 import PasswordHasher
-
         self.store = store
-        self.hasher = _Bounded(hasher or PasswordHasher())
+        self.hasher = _Bounded(hasher)
         self._dummy_hash = None
 
     # -- reading --

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WARM = ["pandas", "pyarrow", "PIL.Image", "plotly.graph_objects", "plotly.io", "wordcloud", "sqlalchemy",
         "qualia_core.engine", "qualia_core.batch", "qualia_core.library_views", "qualia_core.store.database",
-        "qualia_core.store.models", "qualia_core.accounts", "argon2", "ops.monitoring.breaker_registry",
+        "qualia_core.store.models", "qualia_core.accounts", "ops.monitoring.breaker_registry",
         "ops.monitoring.sentry_config"]
 
 
