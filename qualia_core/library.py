@@ -4,9 +4,9 @@ Each document's metadata, turns and speakers are rows of the store (qualia_core.
 kept as uploaded, content-addressed under the data dir (`files/<sha256><ext>`). A document is parsed once,
 when it is added: reading it builds the turns from the database. Speaker renames (pseudonyms) are applied
 whenever a document is read, so every analysis, chart and export sees them (and, with the document's option,
-inside the speech: qualia_core.speech_names); the original file and turns are never modified. The store opens on first use (SQLAlchemy stays out of `import qualia_core`); a library of the
-earlier layout (`library/<id>/entry.json`) is moved in then, and a restored database file is seen without a
-restart.
+inside the speech: qualia_core.speech_names); the original file and turns are never modified. The store opens
+on first use (SQLAlchemy stays out of `import qualia_core`); a library of the earlier layout
+(`library/<id>/entry.json`) is moved in then, and a restored database file is seen without a restart.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .atomic import atomic_write_bytes
-from .library_entries import AddReport, LibraryEntry, analysis_state, entry_of, iso, pseudonyms, slugify
+from .library_entries import (AddReport, LibraryEntry, analysis_state, check_id as _check_id, entry_of, iso, pseudonyms,
+                              slugify)
 from .document import CombinedDocument, Document, Utterance
 from .errors import LibraryError, QualiaError
 from .names import check_name, check_names
@@ -32,13 +33,6 @@ from .text import count_words, detect_language
 log = logging.getLogger(__name__)
 
 FILES = "files"
-ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
-def _check_id(doc_id: str) -> str:
-    if not ID_RE.fullmatch(doc_id or ""):
-        raise LibraryError(f"'{doc_id}' is not a library document id")
-    return doc_id
 
 
 class DocumentLibrary:

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .errors import LibraryError
+
 
 @dataclass
 class LibraryEntry:
@@ -94,3 +96,13 @@ def analysis_state(entry: LibraryEntry) -> list:
     """What analyses of a document depend on, for digests of the library (its file, speaker names, and
     whether the names are replaced in the speech)."""
     return [entry.id, entry.sha256, sorted(entry.speaker_map.items()), entry.names_in_speech]
+
+
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def check_id(doc_id: str) -> str:
+    """`doc_id` when it has the shape of a library document id (LibraryError otherwise)."""
+    if not ID_RE.fullmatch(doc_id or ""):
+        raise LibraryError(f"'{doc_id}' is not a library document id")
+    return doc_id
