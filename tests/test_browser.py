@@ -51,12 +51,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(data: Path, tmp_path_factory):
-    """The app (as scripts/run.sh starts it) on a free loopback port over the data dir `data`: its address."""
+def serving(data: Path, tmp_path_factory, **settings: str):
+    """The app (as scripts/run.sh starts it) on a free loopback port over the data dir `data`, with `settings`
+    added to its environment: its address."""
     _need_chromium()
     port = _free_port()
     env = {**os.environ, "QUALIA_DATA_DIR": str(data), "HEALTH_CHECK_INTERVAL": "2",
-           "BACKUP_DIR": str(tmp_path_factory.mktemp("backups"))}
+           "BACKUP_DIR": str(tmp_path_factory.mktemp("backups")), **settings}
     # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-run.
     log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")
     proc = subprocess.Popen(

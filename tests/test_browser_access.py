@@ -4,18 +4,12 @@ sign-in (the session cookie) and signing out ends it."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import LOCAL, _free_port, _need_chromium, browser, settle  # noqa: F401 - browser: a fixture
+from test_browser import LOCAL, _need_chromium, browser, serving, settle  # noqa: F401 - browser: a fixture
 
-ROOT = Path(__file__).resolve().parents[1]
 SEEDED = Path(__file__).parent / "fixtures" / "explore" / "ES2012a_opening_bracket.txt"
 PASSWORD = "a long enough password"
 SECRETS = ["ES2012a_opening_bracket", "Project Manager", "Real Reaction"]  # its name, a speaker, its text
@@ -35,32 +29,9 @@ def server(tmp_path_factory):
     accounts = Accounts(core.library.store)
     for name, role in (("vera", "viewer"), ("ada", "admin")):
         accounts.create(name, PASSWORD, role)
-    port = _free_port()
-    env = {**os.environ, "QUALIA_DATA_DIR": str(data), "QUALIA_AUTH": "on", "QUALIA_CORPUS_WORKERS": "1",
-           "BACKUP_DIR": str(tmp_path_factory.mktemp("backups")), "QUALIA_ENV_FILE": str(data / "none.env")}
-    log = open(tmp_path_factory.mktemp("server") / "streamlit.log", "w+b")
-    proc = subprocess.Popen([sys.executable, "scripts/serve.py", "--server.port", str(port), "--server.headless",
-                             "true", "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail(f"the app did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with serving(data, tmp_path_factory, QUALIA_AUTH="on", QUALIA_CORPUS_WORKERS="1",
+                 QUALIA_ENV_FILE=str(data / "none.env")) as url:
+        yield url
 
 
 @pytest.fixture
