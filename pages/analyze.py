@@ -55,14 +55,23 @@ for col, (ptype, title, help_text) in zip(cols, GROUPS):
         chosen += st.multiselect(title, list(plugins), format_func=lambda p, m=plugins: m[p].name,
                                  help=help_text, key=f"analyze_plugins_{ptype.value}")
 
-configs = {}
+configs, problems = {}, []
 for pid in chosen:
     meta = core.plugin_metadata()[pid]
     with st.expander(f"{meta.name} — parameters", expanded=False):
         st.caption(meta.description)
-        configs[pid] = parameter_form(meta, "analyze_param")
+        form = parameter_form(meta, "analyze_param", core.validate)  # the core's checks, before anything runs
+    configs[pid] = form.config
+    problems += [f"{meta.name} › {label}" for label, _ in form.problems]
 
-if st.button("Run", type="primary", disabled=not (doc_ids and chosen), key="analyze_run"):
+# Run is off while a field is invalid; a click that reached the server before the field's value did is refused.
+blocked = ("Run is off until these parameters are fixed (each says why under its field): " + "; ".join(problems)
+           if problems else "")
+clicked = st.button("Run", type="primary", disabled=not (doc_ids and chosen) or bool(problems), key="analyze_run",
+                    help=blocked or None)
+if blocked:
+    st.error(markdown_text(blocked), icon=":material/block:")
+if clicked and not blocked:
     progress = st.progress(0.0, text="Starting…")
     outcome = run_many(doc_ids, chosen, configs, progress=lambda share, label: progress.progress(share, text=markdown_text(label)))
     if outcome is not None:  # results are in the cache; the page keeps one summary row per document and plugin

@@ -130,7 +130,7 @@ def test_word_frequency_shows_a_table_whose_top_row_is_the_expected_word(app, wi
 
 def test_changing_a_parameter_changes_the_result(app, with_meeting):
     at = run_analysis(app("pages/analyze.py"), with_meeting, {"analyzer": ["word_frequency"]})
-    at.number_input(key="analyze_param_word_frequency_min_length").set_value(6)
+    at.text_input(key="analyze_param_word_frequency_min_length").set_value("6")
     at.button(key="analyze_run").click().run()
     table = word_table(at)
     assert table.iloc[0].tolist() == ["control", 2]
