@@ -160,7 +160,9 @@ else:
 # ------------------------------------------------------------------ upload
 with st.expander("Upload an archive"):
     st.caption("An uploaded archive is checked exactly like a local one (every file against its manifest) before "
-               "it is stored; then you can restore it from the list.")
+               "it is stored; then you can restore it from the list. Uploads are capped by "
+               f"`STREAMLIT_SERVER_MAX_UPLOAD_SIZE`, now {st.get_option('server.maxUploadSize')} MB: copy a larger "
+               f"archive into `{settings.backup_dir}` instead.")
     if allowed("upload"):
         upload = st.file_uploader("Backup archive (.tar.gz, or .tar.gz.enc encrypted)", type=["gz", "enc"],
                                   key="backups_upload")
