@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.access import require
-from pages.common import empty_library_hint, get_core, library_entries, run_many, run_plugin
+from pages.common import empty_library_hint, get_core, library_entries, newly_added, run_many, run_plugin
 from pages.forms import parameter_form
 from pages.results import render_result
 from qualia_core import PluginType
@@ -39,8 +39,12 @@ cols = st.columns([5, 1], vertical_alignment="bottom")
 # A switch, not a button that fills the box: a button's programmatic value could be lost when the next choice
 # is made before its rerun reached the browser.
 whole = cols[1].toggle("Whole library", key="analyze_all", help="Every document of the library")
+if "analyze_docs" not in st.session_state and len(entries) == 1:
+    st.session_state["analyze_docs"] = [entries[-1].id]
+if (added := newly_added("analyze")) in by_id and not st.session_state.get("analyze_docs"):
+    st.session_state["analyze_docs"] = [added]  # the document just added in the Library, unless some are chosen
 picked = cols[0].multiselect("Documents", list(by_id), format_func=lambda i: by_id[i].name, key="analyze_docs",
-                             default=[entries[-1].id] if len(entries) == 1 else None, disabled=whole,
+                             disabled=whole,
                              placeholder=f"All {len(entries)} documents" if whole else "Choose one or more documents")
 doc_ids = list(by_id) if whole else picked
 

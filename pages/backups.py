@@ -1,5 +1,7 @@
 """Backups: create, verify, download, upload, restore and delete archives of the data dir."""
 
+from datetime import datetime, timezone
+
 import pandas as pd
 import streamlit as st
 
@@ -99,6 +101,8 @@ else:
                             key="backups_download", on_click="ignore")
     if cols[2].button("Restore…", key="backups_restore"):
         st.session_state["backups_confirm"] = ("restore", name)
+        # the safety backup's name is fixed now: the prompt and the restore that follows it name the same archive
+        st.session_state["backups_safety_at"] = datetime.now(timezone.utc)
     if cols[3].button("Delete…", key="backups_delete"):
         st.session_state["backups_confirm"] = ("delete", name)
 
@@ -106,7 +110,9 @@ else:
     if target == name and action == "restore":
         with st.container(border=True):
             try:
-                plan = backup.restore(chosen.path, core.data_dir, settings.backup_dir, plugins_dir=core.plugins_dir)
+                safety_at = st.session_state.setdefault("backups_safety_at", datetime.now(timezone.utc))
+                plan = backup.restore(chosen.path, core.data_dir, settings.backup_dir, plugins_dir=core.plugins_dir,
+                                      safety_at=safety_at)
             except (backup.BackupError, SettingsError) as exc:
                 st.error(str(exc))
             else:
@@ -128,7 +134,7 @@ else:
                 if yes.button("Yes, restore", type="primary", disabled=not ok, key="backups_restore_yes") and allowed("restore"):
                     try:
                         done = backup.restore(chosen.path, core.data_dir, settings.backup_dir, confirm=True,
-                                              plugins_dir=core.plugins_dir)
+                                              plugins_dir=core.plugins_dir, safety_at=safety_at)
                         say("success", "Restored. " + done.describe().replace("\n", " · "))
                     except (backup.BackupError, SettingsError) as exc:
                         say("error", str(exc))
@@ -154,7 +160,9 @@ else:
 # ------------------------------------------------------------------ upload
 with st.expander("Upload an archive"):
     st.caption("An uploaded archive is checked exactly like a local one (every file against its manifest) before "
-               "it is stored; then you can restore it from the list.")
+               "it is stored; then you can restore it from the list. Uploads are capped by "
+               f"`STREAMLIT_SERVER_MAX_UPLOAD_SIZE`, now {st.get_option('server.maxUploadSize')} MB: copy a larger "
+               f"archive into `{settings.backup_dir}` instead.")
     if allowed("upload"):
         upload = st.file_uploader("Backup archive (.tar.gz, or .tar.gz.enc encrypted)", type=["gz", "enc"],
                                   key="backups_upload")

@@ -83,6 +83,22 @@ def library_entries() -> list[LibraryEntry]:
     return get_core().library.list()
 
 
+def mark_added(doc_id: str) -> None:
+    """Remember the document just added (or found already there): each page that picks documents selects it
+    once (`newly_added`)."""
+    st.session_state["just_added_id"] = doc_id
+    st.session_state["just_added_round"] = st.session_state.get("just_added_round", 0) + 1
+
+
+def newly_added(page: str) -> str | None:
+    """The document added since `page` last asked, once; None when nothing was added meanwhile."""
+    added, round_ = st.session_state.get("just_added_id"), st.session_state.get("just_added_round", 0)
+    if not added or st.session_state.get(f"just_added_seen_by_{page}") == round_:
+        return None
+    st.session_state[f"just_added_seen_by_{page}"] = round_
+    return added
+
+
 def entry_label(entry: LibraryEntry) -> str:
     return f"{entry.name} ({entry.format}, {entry.utterances} turns)"
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages import explore_document, explore_library
 from pages.access import require
-from pages.common import ALL_DOCUMENTS, empty_library_hint, library_entries
+from pages.common import ALL_DOCUMENTS, empty_library_hint, library_entries, newly_added
 
 require("read", "Exploring the library")
 
@@ -40,11 +40,14 @@ if "explore_view" not in st.session_state:
         else "words"
 if "explore_word" not in st.session_state:
     st.session_state["explore_word"] = st.query_params.get("word", "")
+if (added := newly_added("explore")) in names:  # a document just added in the Library is the one explored
+    st.session_state["explore_scope"] = added
 if st.session_state["explore_scope"] not in names:  # deleted meanwhile
     st.session_state["explore_scope"] = entries[-1].id
 
-scope = st.selectbox("Document", [*[e.id for e in reversed(entries)], ALL_DOCUMENTS], format_func=names.get,
-                     key="explore_scope")
+# "Whole library" first, then the newest documents: typing finds any of them, however many there are
+scope = st.selectbox("Document", [ALL_DOCUMENTS, *[e.id for e in reversed(entries)]], format_func=names.get,
+                     key="explore_scope", placeholder="Type a document's name")
 views = LIBRARY_VIEWS if scope == ALL_DOCUMENTS else VIEWS
 if st.session_state.get("explore_view") not in views:
     st.session_state["explore_view"] = "words"

@@ -97,6 +97,9 @@ def live() -> None:
     history_chart(checker.history_samples())
     alerts = report["alerts"]
     st.subheader("Alerts")
+    system = report["components"]["system"]
+    st.caption(f"CPU, memory and disk raise an alert when they stay over their limit for "
+               f"{system['sustained_seconds']:.0f} s (`ALERT_SUSTAINED_SECONDS`): one busy moment is not an alert.")
     if not alerts:
         st.caption("No alerts.")
     for a in alerts:

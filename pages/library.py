@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pages.access import allowed, require
-from pages.common import clock, get_core, library_entries
+from pages.common import clock, get_core, library_entries, mark_added, newly_added
 from qualia_core import QualiaError
 from qualia_core.speech_names import replacements
 from qualia_core.plain_text import markdown_text as md  # names and messages quoting them are text, not Markdown
@@ -35,6 +35,8 @@ if files and can_edit:
     report = library.add_many(((f.name, f.getvalue()) for f in files),
                               progress=lambda done, name: bar.progress(done / len(files), text=f"{done}/{len(files)}"))
     st.session_state["library_report"] = report
+    if last := (report.added or report.existing)[-1:]:
+        mark_added(last[0][1].id)  # the document just added is the one shown below
     st.session_state["library_upload_round"] = st.session_state.get("library_upload_round", 0) + 1
     st.rerun()
 
@@ -55,6 +57,7 @@ with st.expander("…or paste text"):
         if st.form_submit_button("Add to library", disabled=not can_edit) and can_edit:
             try:
                 entry, added = library.add_text(pasted_name.strip() or "pasted text", pasted)
+                mark_added(entry.id)
                 st.session_state["library_messages"] = [("success", f"Added **{md(entry.name)}**.")]
             except QualiaError as exc:
                 st.session_state["library_messages"] = [("error", md(exc))]
@@ -97,6 +100,8 @@ st.dataframe(pd.DataFrame([{
     hide_index=True, key="library_table")
 
 by_id = {e.id: e for e in entries}
+if (added := newly_added("library")) in by_id:
+    st.session_state["library_selected"] = added
 doc_id = st.selectbox("Document", list(by_id), format_func=lambda i: by_id[i].name, key="library_selected")
 entry = by_id[doc_id]
 

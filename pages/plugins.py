@@ -15,9 +15,13 @@ core = get_core()
 metadata = core.plugin_metadata()
 if metadata:
     rows = [{"id": m.id, "type": m.type.value, "name": m.name, "version": m.version,
-             "description": m.description, "requires": ", ".join(m.requires),
-             "parameters": ", ".join(m.parameters)} for m in metadata.values()]
+             "requires": ", ".join(m.requires), "parameters": ", ".join(m.parameters)} for m in metadata.values()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # Descriptions are whole sentences: a grid cell would cut them off, so each is written out in full.
+    st.subheader("What each plugin does")
+    for m in metadata.values():
+        st.markdown(f"**{m.name}** (`{m.id}`, {m.type.value} {m.version})")
+        st.text(m.description)
 else:
     st.info(f"No plugins found in {core.plugins_dir}. Add a plugin folder there and reload the page.")
 

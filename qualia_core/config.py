@@ -158,6 +158,9 @@ VARIABLES = [
     Variable("ALERT_MEMORY_WARNING_PERCENT", "80", PERCENT, _number(0, 100), "Memory use that raises a warning."),
     Variable("ALERT_MEMORY_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Memory use that is critical."),
     Variable("ALERT_DISK_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Disk use that is critical."),
+    Variable("ALERT_SUSTAINED_SECONDS", "60", "a number of seconds of at least 0 (0: alert on one reading)",
+             _number(0), "How long a CPU, memory or disk reading must stay over its limit before it raises an alert "
+             "(one busy moment is not an alert)."),
     Variable("ALERT_BACKUP_MAX_AGE_HOURS", "48", "a number of hours of at least 1", _number(1),
              "A last backup older than this raises a warning."),
 ]

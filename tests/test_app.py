@@ -211,3 +211,15 @@ def test_analyzing_several_documents_runs_them_as_a_corpus(app, with_meeting, da
         next(e.id for e in QualiaCore(data_dir=data_dir, entry_points=False).library.list() if e.name == "second")).run()
     tables = [d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"]]
     assert any({"remote", "control", "great"} <= set(t["term"]) for t in tables)
+
+
+def test_the_plugins_page_shows_each_description_whole(app):
+    """A grid cell cuts a long description off; each is written out in full as text."""
+    at = app("pages/plugins.py")
+    shown = [t.value for t in at.text]
+    core = QualiaCore(entry_points=False)
+    core.discover_plugins()
+    assert len(core.plugin_metadata()) >= 10
+    for meta in core.plugin_metadata().values():
+        assert meta.description in shown, meta.id
+    assert all("description" not in d.value.columns for d in at.dataframe)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import json
 import re
 import tarfile
@@ -211,3 +213,35 @@ def test_a_core_on_the_restored_dir_loads_every_document(env):
     restore(info.path, data, backups, plugins_dir=plugins, confirm=True)
     core = QualiaCore(data_dir=data, entry_points=False, guard=False)
     assert all(core.library.get(e.id).utterances for e in core.library.list())
+
+
+@pytest.fixture
+def ticking_clock(monkeypatch):
+    """Each reading of the backup's clock is 2 s after the previous one, as when someone reads the plan first."""
+    from datetime import datetime, timedelta, timezone
+
+    restore_module = importlib.import_module("ops.backup.restore")  # the package's `restore` is the function
+    readings = iter(datetime(2026, 3, 1, 20, 36, 45, tzinfo=timezone.utc) + timedelta(seconds=2 * n)
+                    for n in range(1000))
+    monkeypatch.setattr(archive, "utcnow", lambda: next(readings))
+    monkeypatch.setattr(restore_module, "utcnow", lambda: next(readings))
+
+
+def test_the_plan_names_the_safety_backup_the_restore_then_takes(env, ticking_clock):
+    data, backups, plugins, dotenv = env
+    info = create(data, backups, plugins, dotenv)
+    damage(data)
+    shown = []
+    report = restore(info.path, data, backups, plugins_dir=plugins, confirm=lambda plan: shown.append(plan) or True)
+    assert report.safety_backup == shown[0].safety_backup  # the CLI's prompt, then its result
+    assert (backups / shown[0].safety_backup).is_file()
+
+
+def test_a_plan_made_earlier_names_the_safety_backup_taken_at_confirmation(env, ticking_clock):
+    from datetime import datetime, timezone
+    data, backups, plugins, dotenv = env
+    info = create(data, backups, plugins, dotenv)
+    asked_at = datetime(2026, 3, 1, 20, 30, 0, tzinfo=timezone.utc)
+    plan = restore(info.path, data, backups, plugins_dir=plugins, safety_at=asked_at)
+    done = restore(info.path, data, backups, plugins_dir=plugins, confirm=True, safety_at=asked_at)
+    assert done.safety_backup == plan.safety_backup and (backups / plan.safety_backup).is_file()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,25 @@ def test_with_a_backup_key_archives_are_encrypted_and_verify_without_it_says_so(
     assert not at.exception and any("set QUALIA_BACKUP_KEY" in e.value for e in at.error)
     at.button(key="backups_restore").click().run()  # so does the restore's plan
     assert not at.exception and any("set QUALIA_BACKUP_KEY" in e.value for e in at.error)
+
+
+def test_the_restore_prompt_names_the_safety_backup_that_is_then_created(page, monkeypatch):
+    """The backup's clock ticks 2 s between the prompt and the confirmation (as someone reads the prompt)."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    from ops.backup import archive as archive_module
+    restore_module = importlib.import_module("ops.backup.restore")  # the package's `restore` is the function
+    at = page()
+    at.button(key="backups_create").click().run()
+    readings = iter(datetime(2026, 3, 1, 20, 36, 45, tzinfo=timezone.utc) + timedelta(seconds=2 * n)
+                    for n in range(1000))
+    monkeypatch.setattr(archive_module, "utcnow", lambda: next(readings))
+    monkeypatch.setattr(restore_module, "utcnow", lambda: next(readings))
+    at.button(key="backups_restore").click().run()
+    prompt = next(w.value for w in at.warning if "Restore" in w.value)
+    [named] = re.findall(r"qualia_backup_\d{8}_\d{6}_before-restore\.tar\.gz", prompt)
+    at.button(key="backups_restore_yes").click().run()
+    result = next(s.value for s in at.success if "Restored" in s.value)
+    assert re.findall(r"qualia_backup_\d{8}_\d{6}_before-restore\.tar\.gz", result) == [named]
+    assert named in set(archives(at)["archive"])

@@ -56,7 +56,8 @@ def test_a_calm_system_is_healthy_with_every_component(core):
     ({"memory_percent": 85.0}, "warning"),
     ({"memory_percent": 79.0}, None),
 ])
-def test_resource_thresholds(core, reading, level):
+def test_resource_thresholds(core, reading, level, monkeypatch):
+    monkeypatch.setenv("ALERT_SUSTAINED_SECONDS", "0")  # one reading is enough (the window: below)
     report = HealthChecker(core, readings=fake(**reading)).check()
     assert [a["level"] for a in report["alerts"]] == ([level] if level else [])
     assert report["overall_status"] == {"critical": "critical", "warning": "degraded", None: "healthy"}[level]
@@ -64,8 +65,62 @@ def test_resource_thresholds(core, reading, level):
 
 def test_thresholds_come_from_the_environment(core, monkeypatch):
     monkeypatch.setenv("ALERT_MEMORY_WARNING_PERCENT", "50")
+    monkeypatch.setenv("ALERT_SUSTAINED_SECONDS", "0")
     report = HealthChecker(core, readings=fake(memory_percent=60.0)).check()
     assert report["overall_status"] == "degraded"
+
+
+class Clock:
+    def __init__(self, at: float = 1_000_000.0):
+        self.at = at
+
+    def __call__(self) -> float:
+        return self.at
+
+
+def checks_over(checker: HealthChecker, clock: Clock, cpu_by_second: list[float]) -> list[str]:
+    """The overall status of one check a second, with the CPU reading given for each."""
+    statuses = []
+    for cpu in cpu_by_second:
+        checker.readings = fake(cpu_percent=cpu)
+        statuses.append(checker.check()["overall_status"])
+        clock.at += 1
+    return statuses
+
+
+def test_a_two_second_cpu_spike_is_not_critical_and_one_that_lasts_past_the_window_is(core, monkeypatch):
+    monkeypatch.setenv("ALERT_SUSTAINED_SECONDS", "10")
+    clock = Clock()
+    checker = HealthChecker(core, readings=fake(), now=clock)
+    spike = [12.0, 100.0, 100.0, 100.0, 12.0]  # over the limit at 1, 2 and 3 s: two seconds
+    assert checks_over(checker, clock, spike) == ["healthy"] * 5
+    assert checks_over(checker, clock, spike) == ["healthy"] * 5  # a second spike starts the count again
+    statuses = checks_over(checker, clock, [100.0] * 12)  # over from 0 s: 10 s later it is critical
+    assert statuses == ["healthy"] * 10 + ["critical"] * 2
+    report = checker.check()
+    assert report["alerts"] == [{"level": "critical", "component": "system",
+                                 "message": "CPU at 100% for 12 s (over 90%)"}]
+    assert report["components"]["system"]["over_limit_seconds"] == {"cpu_critical": 12.0}
+    assert checks_over(checker, clock, [12.0]) == ["healthy"]  # calm again: healthy at once
+
+
+def test_memory_over_its_warning_for_the_window_is_a_warning(core, monkeypatch):
+    monkeypatch.setenv("ALERT_SUSTAINED_SECONDS", "5")
+    clock = Clock()
+    checker = HealthChecker(core, readings=fake(memory_percent=85.0), now=clock)
+    seen = []
+    for _ in range(7):
+        seen.append(checker.check()["overall_status"])
+        clock.at += 1
+    assert seen == ["healthy"] * 5 + ["degraded"] * 2
+
+
+def test_an_invalid_window_is_named(core, monkeypatch):
+    monkeypatch.setenv("ALERT_SUSTAINED_SECONDS", "-1")
+    from qualia_core.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="ALERT_SUSTAINED_SECONDS='-1'.*at least 0"):
+        Thresholds.from_env()
 
 
 def test_an_invalid_threshold_is_named(core, monkeypatch):

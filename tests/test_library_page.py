@@ -165,3 +165,43 @@ def test_the_speakers_tab_replaces_known_names_in_the_speech_and_says_what_it_ca
     next(t for t in app.toggle if t.label.startswith("Replace these names")).set_value(False).run()
     assert not library.entry(entry.id).names_in_speech
     assert library.get(entry.id).utterances[0].text == "Hello, I am Ana."
+
+
+def test_a_document_just_added_is_selected_in_the_library_explore_and_analyze(app, library):
+    app.switch_page("pages/explore.py")
+    app.run()
+    shown_before = app.selectbox(key="explore_scope").value
+    app.switch_page("pages/library.py")
+    app.run()
+    new = CORPUS / "covid_0.txt"
+    app.file_uploader[0].set_value([(new.name, new.read_bytes(), "text/plain")]).run()
+    assert not app.exception
+    added = next(e for e in library.list() if e.source == new.name)
+    assert shown_before != added.id
+    assert app.selectbox(key="library_selected").value == added.id
+    assert app.text[0].value.startswith(new.name)  # the transcript shown is the new one's
+    app.switch_page("pages/explore.py")
+    app.run()
+    assert app.selectbox(key="explore_scope").value == added.id
+    app.switch_page("pages/analyze.py")
+    app.run()
+    assert app.multiselect(key="analyze_docs").value == [added.id]
+    app.multiselect(key="analyze_docs").set_value([]).run()  # chosen once: later visits keep the researcher's choice
+    app.switch_page("pages/explore.py")
+    app.run()
+    app.selectbox(key="explore_scope").set_value("__library__").run()
+    app.switch_page("pages/library.py")
+    app.run()
+    app.switch_page("pages/explore.py")
+    app.run()
+    assert app.selectbox(key="explore_scope").value == "__library__"
+
+
+def test_pasted_text_is_selected_once_added(app, library):
+    app.run()
+    next(t for t in app.text_input if t.label == "Name").set_value("Interview 9")
+    next(t for t in app.text_area if t.label == "Transcript").set_value("Ana: Shall we start?\nBo: Yes.")
+    next(b for b in app.button if b.label == "Add to library").click().run()
+    assert not app.exception
+    added = next(e for e in library.list() if e.name == "Interview 9")
+    assert app.selectbox(key="library_selected").value == added.id

@@ -91,9 +91,10 @@ def create(data_dir: str | Path | None = None, backup_dir: str | Path | None = N
 
 def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, env_file: Path | None,
                   progress: Progress | None = None, tags: tuple[str, ...] = (), *,
-                  database_url: str | None = None) -> BackupInfo:
+                  database_url: str | None = None, named_at: datetime | None = None) -> BackupInfo:
     """create() without the settings, lock and status file (a restore's safety backup uses it). `env_file`
-    None: no .env in the archive."""
+    None: no .env in the archive. `named_at`: the time in the archive's name (default: when it is made; a
+    restore names its safety backup when it shows the plan)."""
     if not data_dir.is_dir():
         raise BackupError(f"The data dir {data_dir} does not exist, so there is nothing to back up. "
                           "Check QUALIA_DATA_DIR (cron runs with an almost empty environment).")
@@ -134,7 +135,7 @@ def create_locked(data_dir: Path, backup_dir: Path, plugins_dir: Path | None, en
                 last.close()
             out_file.flush()
             os.fsync(out_file.fileno())
-        final = _link_final(Path(out_tmp), backup_dir, created_at, tags, encrypted=secret is not None)
+        final = _link_final(Path(out_tmp), backup_dir, named_at or created_at, tags, encrypted=secret is not None)
     except OSError as exc:
         raise BackupError(f"Could not write the backup in {backup_dir}: {exc}. Check the free space "
                           "and permissions of the backup dir.") from exc

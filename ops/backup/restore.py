@@ -39,6 +39,7 @@ import tarfile
 import zlib
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -110,13 +111,15 @@ class RestoreReport:
 def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: str | Path | None = None, *,
             confirm: bool | Callable[[RestoreReport], bool] = False, plugins_dir: str | Path | None = None,
             env_file: str | Path | None = None, with_plugins: bool = False, with_env: bool = False,
-            progress: Progress | None = None, database_url: str | None = None) -> RestoreReport:
+            progress: Progress | None = None, database_url: str | None = None,
+            safety_at: datetime | None = None) -> RestoreReport:
     """Restore an archive into the data dir (and, when asked, the plugins dir and .env).
 
     confirm=False returns the plan without touching anything; True restores; a callable receives
     the plan and restores only if it returns True. `database_url` defaults to QUALIA_DATABASE_URL
     (PostgreSQL: the files are restored, the database comes back from its pg_dump). Raises
-    ArchiveRejected (nothing changed) or BackupError."""
+    ArchiveRejected (nothing changed) or BackupError. The safety backup is named by `safety_at` (default: now,
+    when the plan is made), so the plan and the restore that follows it name the same archive."""
     path = Path(path).resolve()
     data, plugins, env = resolve_sources(data_dir, plugins_dir, env_file)
     folder = resolve_backup_dir(backup_dir, data_dir=data, plugins_dir=plugins)
@@ -132,9 +135,10 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
     if not checked.encrypted and crypto.passphrase():
         notes.append("the archive is not encrypted (it was made without QUALIA_BACKUP_KEY); it restores as it is")
     restored_docs = _archive_documents(manifest, checked)
+    safety_at = safety_at or utcnow()
     if confirm is not True:
         before = {n: sha for p in parts for n, (_, sha) in current_files(targets[p], p).items()}
-        safety = archive_name(utcnow(), (SAFETY_TAG,), crypto.passphrase() is not None) if data.is_dir() else None
+        safety = archive_name(safety_at, (SAFETY_TAG,), crypto.passphrase() is not None) if data.is_dir() else None
         plan = _report(path.name, data, parts, manifest, before, applied=False, safety=safety, notes=notes,
                        documents=_compare(_current_documents(data, url, notes), restored_docs))
         if not callable(confirm) or not confirm(plan):
@@ -148,7 +152,7 @@ def restore(path: str | Path, data_dir: str | Path | None = None, backup_dir: st
         if data.is_dir():
             try:
                 safety = create_locked(data, folder, plugins, env if with_env else None, tags=(SAFETY_TAG,),
-                                       database_url=url)
+                                       database_url=url, named_at=safety_at)
             except BackupError as exc:
                 raise BackupError(f"Nothing was restored: the safety backup of the current state failed. {exc}") from exc
             record_last_backup(data, True, archive=safety.name, message=f"safety backup before restoring {path.name}")

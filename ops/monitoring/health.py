@@ -4,6 +4,8 @@ The report keeps the earlier Qualia's shape (overall_status healthy/degraded/cri
 alerts, timestamp) and adds `status` from the IETF health-check draft (pass/warn/fail) so standard
 uptime tools read it. A check is cheap: psutil's non-blocking readings, one small JSON read, and a few stats
 of the data dir (missing, or half-swapped by a restore that was interrupted: critical, with what to do).
+A CPU, memory or disk reading raises an alert only when it has stayed over its limit in every check for
+`sustained_seconds` (ALERT_SUSTAINED_SECONDS): one busy moment, such as an analysis just run, is not an alert.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Thresholds:
     memory_critical: float = 90.0
     disk_critical: float = 90.0
     backup_max_age_hours: float = 48.0
+    sustained_seconds: float = 60.0
 
     @classmethod
     def from_env(cls) -> "Thresholds":
@@ -44,6 +47,7 @@ class Thresholds:
             memory_critical=config.get("ALERT_MEMORY_CRITICAL_PERCENT"),
             disk_critical=config.get("ALERT_DISK_CRITICAL_PERCENT"),
             backup_max_age_hours=config.get("ALERT_BACKUP_MAX_AGE_HOURS"),
+            sustained_seconds=config.get("ALERT_SUSTAINED_SECONDS"),
         )
 
 
@@ -69,6 +73,7 @@ class HealthChecker:
         self.now = now
         self.history: deque[dict[str, Any]] = deque(maxlen=history_size)
         self._lock = threading.Lock()
+        self._over_since: dict[str, float] = {}  # limit -> time of the first check of its unbroken run over it
         psutil.cpu_percent(interval=None)  # prime the non-blocking cpu reading
 
     # -- components --
@@ -110,6 +115,34 @@ class HealthChecker:
         """The data dir must be there and whole: missing or half-swapped by a restore is critical."""
         return {"path": str(self.data_dir), "message": data_dir_problem(self.data_dir)}
 
+    def _over_for(self, limit: str, over: bool, now: float) -> float | None:
+        """Seconds a reading has been over `limit` in every check since it went over (None: not over now)."""
+        with self._lock:
+            if not over:
+                self._over_since.pop(limit, None)
+                return None
+            return now - self._over_since.setdefault(limit, now)
+
+    def _system_alerts(self, system: dict[str, float], now: float) -> tuple[list[tuple[str, str]], dict[str, float]]:
+        """(level, message) of each reading sustained over its limit, and how long each reading over a limit has
+        been so (those not yet sustained raise nothing)."""
+        t = self.thresholds
+        memory = system["memory_percent"]
+        limits = [("cpu_critical", "critical", "CPU", system["cpu_percent"], t.cpu_critical, True),
+                  ("memory_critical", "critical", "memory", memory, t.memory_critical, True),
+                  ("disk_critical", "critical", "disk", system["disk_percent"], t.disk_critical, True),
+                  ("memory_warning", "warning", "memory", memory, t.memory_warning, memory <= t.memory_critical)]
+        alerts, pending = [], {}
+        for name, level, label, value, limit, applies in limits:
+            seconds = self._over_for(name, value > limit, now)
+            if seconds is None:
+                continue
+            pending[name] = round(seconds, 1)
+            if seconds >= t.sustained_seconds and applies:
+                lasted = f" for {seconds:.0f} s" if t.sustained_seconds else ""
+                alerts.append((level, f"{label} at {value:.0f}%{lasted} (over {limit:.0f}%)"))
+        return alerts, pending
+
     # -- the check --
     def check(self) -> dict[str, Any]:
         t = self.thresholds
@@ -136,12 +169,9 @@ class HealthChecker:
             alert("critical", "circuit_breakers",
                   f"circuit breaker of {pid} is {d['state'].replace('_', '-')} after {d['consecutive_failures']} "
                   f"consecutive failures (last: {d.get('last_failure_message')})")
-        for key, label, limit in (("cpu_percent", "CPU", t.cpu_critical), ("memory_percent", "memory", t.memory_critical),
-                                  ("disk_percent", "disk", t.disk_critical)):
-            if system[key] > limit:
-                alert("critical", "system", f"{label} at {system[key]:.0f}% (over {limit:.0f}%)")
-        if t.memory_critical >= system["memory_percent"] > t.memory_warning:
-            alert("warning", "system", f"memory at {system['memory_percent']:.0f}% (over {t.memory_warning:.0f}%)")
+        system_alerts, over_limit = self._system_alerts(system, self.now())
+        for level, message in system_alerts:
+            alert(level, "system", message)
         if backups["last_result"] == "failed":
             alert("warning", "backups", f"the last backup failed: {backups.get('message') or 'see the backup log'}")
         elif backups["age_hours"] is not None and backups["age_hours"] > t.backup_max_age_hours:
@@ -166,7 +196,8 @@ class HealthChecker:
                 "data": {"status": status_of("data"), **data},
                 "plugins": {"status": status_of("plugins"), **plugins},
                 "circuit_breakers": {"status": status_of("circuit_breakers"), **circuit},
-                "system": {"status": status_of("system"), **system},
+                "system": {"status": status_of("system"), **system, "over_limit_seconds": over_limit,
+                           "sustained_seconds": t.sustained_seconds},
                 "backups": {"status": status_of("backups"), **backups},
             },
             "alerts": alerts,
