@@ -134,3 +134,43 @@ def test_the_form_labels_are_the_ones_shown_with_the_result(app, meetings):  # n
     form_label = at.number_input(key="analyze_param_word_frequency_max_words").label
     ran = next(c.value for c in at.caption if c.value.startswith("Ran with")).replace("\\", "")
     assert f"{form_label}: **7**" in ran
+
+
+# ------------------------------------------------------------------ Explore over the library
+@pytest.fixture
+def explore(data_dir, monkeypatch, meetings):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from test_app import ROOT
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("QUALIA_CORPUS_WORKERS", "1")
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/explore.py")
+    at.run()
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    yield at
+    st.cache_resource.clear()
+
+
+def test_the_library_sentiment_table_says_not_scored_for_a_portuguese_meeting(explore, meetings):
+    explore.segmented_control(key="explore_view").set_value("sentiment").run()
+    assert not explore.exception
+    table = next(d.value for d in explore.dataframe if "mean polarity" in d.value.columns)
+    mood = dict(zip(table["meeting"], table["mean polarity"]))
+    assert mood["reuniao_pt"] == "not scored" and mood["ES2012a_excerpt"] not in ("not scored", "0.0")
+    assert any("not scored" in w.value for w in explore.warning)
+
+
+def test_distinctive_words_name_the_meeting_not_its_id(explore, meetings, data_dir):
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add_text("silent", "Ana: {vocalsound}")
+    explore.run()
+    explore.segmented_control(key="explore_view").set_value("meetings").run()
+    silent = next(e.id for e in QualiaCore(data_dir=data_dir, entry_points=False).library.list() if e.name == "silent")
+    explore.selectbox(key="explore_key_doc").set_value(silent).run()
+    shown = [i.value.replace("\\", "") for i in explore.info]
+    assert any("silent" in s and "no counted words" in s for s in shown), shown
+    assert not [s for s in shown if silent in s]
