@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from numbers import Number
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is loaded by the tables, not by the contract that imports this module
+    import pandas as pd
 
 FORMATS = ("text", "integer", "number", "percent", "duration", "time", "words")
 NOT_SCORED = "not scored"
@@ -181,6 +182,8 @@ def display_table(table: pd.DataFrame, name: str = "", labels: Mapping[str, Fiel
                   result: Mapping[str, Any] | None = None, *, show_machine: bool = False) -> pd.DataFrame:
     """`table` (a result's table `name`, or any table of results) with labelled, formatted columns; machine
     columns left out unless `show_machine`."""
+    import pandas as pd
+
     columns = {}
     scored = is_scored(result)
     for column in table.columns:
