@@ -8,19 +8,20 @@ import streamlit as st
 from pages.access import require
 from pages.common import empty_library_hint, get_core, library_entries, newly_added, run_many, run_plugin
 from pages.forms import parameter_form
-from pages.results import render_result
+from pages.results import _NOT_SUMMARY, ran_with, render_result, show_ran
 from qualia_core import PluginType
 from qualia_core.corpus import is_error
 from qualia_core.plain_text import markdown_text
+from qualia_core.labels import display_summary, uniform
 from qualia_core.tables import result_summary
 
 
-def summary_row(name: str, result: dict) -> dict:
-    """One document's row of a plugin's view: its plain values (counts, labels, scores), or its error."""
+def summary_row(name: str, result: dict, labels=None) -> dict:
+    """One document's row of a plugin's view: its plain values (counts, labels, scores) in words, or its error."""
     if is_error(result):
-        return {"document": name, "error": result["error"]}
-    values = {k: v for k, v in result_summary(result).items() if not k.startswith("parameters_used")}
-    return {"document": name, **values}
+        return {"Document": name, "Error": result["error"]}
+    values = {k: v for k, v in result_summary(result).items() if k.split(".")[0] not in _NOT_SUMMARY}
+    return {"Document": name, **display_summary(values, labels, result)}
 
 require("analyze", "Running analyses")
 core = get_core()
@@ -83,7 +84,8 @@ if clicked and not blocked:
         progress.progress(1.0, text=f"Done: {runs} run{'s' if runs != 1 else ''}.")
         st.session_state["analyze_last"] = {
             "doc_ids": list(doc_ids), "plugins": list(chosen), "configs": dict(configs),
-            "rows": {pid: [summary_row(by_id[d].name, outcome.results[d][pid]) for d in doc_ids] for pid in chosen},
+            "rows": {pid: [summary_row(by_id[d].name, outcome.results[d][pid], core.plugin_metadata()[pid].labels)
+                           for d in doc_ids] for pid in chosen},
             # a failure is shown from here: running the plugin again to show it would fail twice per click
             "errors": {pid: {d: outcome.results[d][pid]["error"] for d in doc_ids if is_error(outcome.results[d][pid])}
                        for pid in chosen}}
@@ -96,8 +98,9 @@ if last:
             continue
         st.subheader(core.plugin_metadata()[pid].name)
         if len(last["doc_ids"]) > 1:  # one view across the documents, then one document on demand
-            rows = pd.DataFrame(last["rows"][pid])
-            failed = rows["error"].notna().sum() if "error" in rows else 0
+            rows = uniform(pd.DataFrame(last["rows"][pid]))
+            failed = rows["Error"].notna().sum() if "Error" in rows else 0
+            show_ran(ran_with(pid, last["configs"].get(pid)))
             st.caption(f"{len(rows)} documents" + (f", {failed} failed (see the error column)" if failed else ""))
             st.dataframe(rows, hide_index=True, key=f"analyze_table_{pid}")
             doc_id = st.selectbox("Open one document", shown_ids, format_func=lambda i: by_id[i].name,
@@ -111,4 +114,4 @@ if last:
         if error:
             st.error(markdown_text(error), icon=":material/error:")
         else:
-            render_result(pid, by_id[doc_id].name, result, key=f"analyze_result_{pid}")
+            render_result(pid, by_id[doc_id].name, result, key=f"analyze_result_{pid}", config=last["configs"].get(pid))

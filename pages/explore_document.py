@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import clock, get_document, run_plugin
-from pages.results import render_result, show_figure
+from pages.common import clock, get_core, get_document, run_plugin
+from pages.results import render_result, show_figure, show_warnings
+from qualia_core.labels import NOT_SCORED, display_table, is_scored
 from qualia_core.plain_text import markdown_text
 
 
@@ -97,15 +98,15 @@ def sentiment(doc_id: str, name: str) -> None:
     result = _run(doc_id, "sentiment_analyzer")
     if not result:
         return
-    if result.get("warning"):
-        st.warning(markdown_text(result["warning"]))
+    show_warnings(result)  # above the chart: the numbers may not mean what they seem
     chart = _run(doc_id, "sentiment_viz", {"chart": "both"})
     if chart:
         show_figure(chart, key="explore_sentiment_chart")
     cols = st.columns(2)
     for col, key, title in ((cols[0], "most_positive", "Most positive"), (cols[1], "most_negative", "Most negative")):
         col.subheader(title)
-        rows = [{"speaker": s["speaker"], "time": clock(s["start"]), "polarity": round(s["polarity"], 2),
+        rows = [{"speaker": s["speaker"], "time": clock(s["start"]),
+                 "polarity": round(s["polarity"], 2) if is_scored(result) else NOT_SCORED,
                  "sentence": s.get("text", "")} for s in result[key]]
         col.dataframe(pd.DataFrame(rows), hide_index=True, key=f"explore_{key}")
 
@@ -114,11 +115,10 @@ def speakers(doc_id: str, name: str) -> None:
     comparison = _run(doc_id, "speaker_comparison", None, {"speaker_stats": {"exclude_speakers": ["System"]}})
     if not comparison:
         return
-    st.dataframe(pd.DataFrame(comparison["comparison"]), hide_index=True, key="explore_speakers", column_config={
-        "word_share": st.column_config.ProgressColumn("share of words", min_value=0, max_value=1, format="percent"),
-        "talk_share": st.column_config.ProgressColumn("share of talk time", min_value=0, max_value=1, format="percent"),
-        "mean_polarity": st.column_config.NumberColumn("mean sentiment", format="%.2f"),
-        "mean_subjectivity": st.column_config.NumberColumn("subjectivity", format="%.2f")})
+    show_warnings(comparison)
+    labels = get_core().plugin_metadata()["speaker_comparison"].labels
+    st.dataframe(display_table(pd.DataFrame(comparison["comparison"]), "comparison", labels, comparison),
+                 hide_index=True, key="explore_speakers")
     if not comparison["has_timestamps"]:
         st.caption("This transcript has no timestamps, so talk time is unknown; shares are by words.")
 

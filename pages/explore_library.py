@@ -10,6 +10,7 @@ import streamlit as st
 from pages import explore_document as one
 from pages.common import ALL_DOCUMENTS, clock, get_core, library_corpus
 from pages.results import show_figure, show_plotly
+from qualia_core.labels import NOT_SCORED, display_table, is_scored, uniform
 from qualia_core.plain_text import markdown_text
 from qualia_core.results import decode_image
 
@@ -92,17 +93,25 @@ def sentiment(entries, names) -> None:
         mood = entries_of.get("sentiment_analyzer")
         if not isinstance(mood, dict) or "polarity" not in mood:
             continue
-        rows.append({"meeting": names.get(doc_id, doc_id), "mean polarity": round(mood["polarity"], 3),
+        scored = is_scored(mood)  # a meeting TextBlob cannot read is "not scored", never a neutral 0
+        rows.append({"meeting": names.get(doc_id, doc_id),
+                     "mean polarity": round(mood["polarity"], 3) if scored else NOT_SCORED,
                      "sentences": mood["sentence_count"], "note": mood.get("warning") or ""})
         for key in extremes:
             extremes[key] += [{"meeting": names.get(doc_id, doc_id), "speaker": s["speaker"], "time": clock(s["start"]),
                                "polarity": round(s["polarity"], 2), "sentence": s.get("text", "")}
-                              for s in mood[key]]
-    table = pd.DataFrame(rows)
+                              for s in mood[key] if scored]
+    table = uniform(pd.DataFrame(rows))
     if table.empty:
         return
-    fig = go.Figure(go.Bar(x=table["mean polarity"], y=table["meeting"], orientation="h"))
-    fig.update_layout(height=120 + 18 * len(table), margin=dict(l=10, r=10, t=10, b=40),
+    unscored = sum(1 for r in rows if r["mean polarity"] == NOT_SCORED)
+    if unscored:
+        st.warning(f"{unscored} of {len(rows)} meetings are not scored: TextBlob's lexicon is English-only, so their "
+                   "polarity would read as a neutral 0. They are left out of the chart and the sentences below.",
+                   icon=":material/warning:")
+    charted = [r for r in rows if r["mean polarity"] != NOT_SCORED]
+    fig = go.Figure(go.Bar(x=[r["mean polarity"] for r in charted], y=[r["meeting"] for r in charted], orientation="h"))
+    fig.update_layout(height=120 + 18 * len(charted), margin=dict(l=10, r=10, t=10, b=40),
                       xaxis_title="mean polarity of the meeting's sentences")
     fig.update_yaxes(autorange="reversed")
     show_plotly(fig, key="explore_library_sentiment")
@@ -131,7 +140,7 @@ def speakers(entries, names) -> None:
             meetings=("meeting", "nunique"), turns=("turns", "sum"), words=("words", "sum")),
             hide_index=True, key="explore_participants")
     st.subheader("Speakers of each meeting")
-    st.dataframe(table.drop(columns="document"), hide_index=True, key="explore_corpus_speakers")
+    st.dataframe(display_table(table.drop(columns="document")), hide_index=True, key="explore_corpus_speakers")
 
 
 def drill_into(doc_id: str) -> None:
@@ -144,7 +153,8 @@ def meetings(entries, names) -> None:
     result = _corpus(["speaker_stats", "word_frequency"], names)
     table = documents_table(result)
     table.insert(0, "meeting", [names.get(d, d) for d in table["document"]])
-    st.dataframe(table.drop(columns=["document", "mean_sentiment"]), hide_index=True, key="explore_corpus_documents")
+    st.dataframe(display_table(table.drop(columns=["document", "mean_sentiment"])), hide_index=True,
+                 key="explore_corpus_documents")
     ids = [e.id for e in entries]
     st.selectbox("Drill into a meeting", ids, index=None, format_func=names.get, key="explore_drill",
                  placeholder="Choose a meeting to explore on its own",
@@ -159,10 +169,13 @@ def meetings(entries, names) -> None:
                                   format_func=lambda s: "any" if s is None else s, key="explore_key_speaker")
     if target_doc or target_speaker:
         try:
-            st.dataframe(keyness(counts, document=target_doc, speaker=target_speaker, limit=30), hide_index=True,
-                         key="explore_keyness")
-        except (ValueError, KeyError) as exc:
-            st.info(markdown_text(str(exc).strip("'\"")))
+            st.dataframe(display_table(keyness(counts, document=target_doc, speaker=target_speaker, limit=30)),
+                         hide_index=True, key="explore_keyness")
+        except (ValueError, KeyError) as exc:  # the core names the document by its id: the page names it
+            message = str(exc).strip("'\"")
+            if target_doc:
+                message = message.replace(repr(target_doc), f"“{names[target_doc]}”").replace(target_doc, names[target_doc])
+            st.info(markdown_text(message))
     else:
         st.caption("Choose a meeting or a speaker to see the words they use more (or less) than the rest.")
 

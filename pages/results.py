@@ -10,6 +10,10 @@ from typing import Any
 import plotly.io as pio
 import streamlit as st
 
+from pages.common import get_core
+from qualia_core import QualiaError
+from qualia_core.exports import csv_with_header, json_with_header, provenance
+from qualia_core.labels import display_summary, display_table, field, heading, parameters_shown
 from qualia_core.plain_text import file_name, markdown_text, plain_figure
 from qualia_core.results import decode_image
 from qualia_core.tables import result_summary, result_tables
@@ -29,29 +33,84 @@ def show_plotly(fig, key: str) -> None:
     show_figure({"figure": json.loads(fig.to_json())}, key)
 
 
-def _label(key: str) -> str:
-    return markdown_text(key.replace("_", " "))
+def ran_with(plugin_id: str, config: dict[str, Any] | None) -> dict[str, str]:
+    """The parameters a result was computed with, in the form's words (defaults filled in as the core did)."""
+    core = get_core()
+    meta = core.plugin_metadata().get(plugin_id)
+    if meta is None:
+        return {}
+    try:
+        validated = core.validate(plugin_id, config or {})
+    except QualiaError:
+        validated = dict(config or {})
+    return parameters_shown(meta.parameters, validated)
 
 
-def _summary(summary: dict[str, Any]) -> None:
-    numbers = {k: v for k, v in summary.items()
-               if isinstance(v, (int, float)) and not isinstance(v, bool) and "." not in k}
-    words = {k: v for k, v in summary.items() if k not in numbers and v is not None and len(str(v)) <= 80}
-    long_texts = {k: v for k, v in summary.items() if isinstance(v, str) and len(v) > 80}
-    if numbers:
-        cols = st.columns(min(4, len(numbers)))
-        for i, (k, v) in enumerate(list(numbers.items())[:8]):
-            cols[i % len(cols)].metric(_label(k), f"{v:.3f}" if isinstance(v, float) else f"{v:,}")
+def show_ran(parameters: dict[str, str]) -> None:
+    """What ran, above a result: every parameter's label and value (values may be typed text: escaped)."""
+    if parameters:
+        st.caption("Ran with " + " · ".join(f"{markdown_text(k)}: **{markdown_text(v)}**"
+                                           for k, v in parameters.items()))
+    else:
+        st.caption("Ran with no parameters.")
+
+
+def result_warnings(result: dict[str, Any]) -> list[str]:
+    """What a result says about itself that changes how it reads (a method that cannot score this language, too
+    little text): its `warning` and `warnings`."""
+    found = [result.get("warning")] + list(result.get("warnings") or [])
+    return [w for w in found if isinstance(w, str) and w.strip()]
+
+
+def show_warnings(result: dict[str, Any]) -> None:
+    for warning in result_warnings(result):
+        st.warning(markdown_text(warning), icon=":material/warning:")
+
+
+_NOT_SUMMARY = ("parameters_used", "warning", "warnings", "scored")
+
+
+def _summary(summary: dict[str, Any], labels, result: dict[str, Any], show_machine: bool) -> None:
+    metrics, words, long_texts = [], [], []
+    for path, value in summary.items():
+        if path.split(".")[0] in _NOT_SUMMARY or (field(path, labels).machine and not show_machine):
+            continue
+        item = (heading(path, labels), *display_summary({path: value}, labels, result,
+                                                        show_machine=True).values())
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and "." not in path:
+            metrics.append(item)
+        elif isinstance(item[1], str) and len(item[1]) > 80:
+            long_texts.append(item)
+        elif item[1] != "":
+            words.append(item)
+    if metrics:
+        cols = st.columns(min(4, len(metrics)))
+        for i, (label, value) in enumerate(metrics[:8]):
+            cols[i % len(cols)].metric(markdown_text(label), f"{value:,}" if isinstance(value, (int, float)) else str(value))
     if words:
-        st.caption(" · ".join(f"**{_label(k)}**: {markdown_text(v)}" for k, v in words.items()))
-    for k, v in long_texts.items():
-        with st.expander(_label(k)):
-            st.text(v)
+        st.caption(" · ".join(f"**{markdown_text(k)}**: {markdown_text(v)}" for k, v in words))
+    for label, value in long_texts:
+        with st.expander(markdown_text(label)):
+            st.text(value)
 
 
-def render_result(plugin_id: str, doc_name: str, result: dict[str, Any], key: str) -> None:
-    """A plotly chart, an image, a file, or an analyzer's tables, each with a download button."""
+def _has_machine_fields(result: dict[str, Any], labels) -> bool:
+    tables = result_tables(result)
+    return (any(field(k, labels).machine for k in result_summary(result))
+            or any(field(f"{name}.{c}", labels).machine for name, t in tables.items() for c in t.columns))
+
+
+def render_result(plugin_id: str, doc_name: str, result: dict[str, Any], key: str,
+                  config: dict[str, Any] | None = None) -> None:
+    """What ran and any warning, then a plotly chart, an image, a file, or an analyzer's tables (labelled, times as
+    h:mm:ss, ratios as percentages, machine fields on request), each with a download that says what ran."""
+    meta = get_core().plugin_metadata().get(plugin_id)
+    labels = meta.labels if meta else {}
+    parameters = ran_with(plugin_id, config)
+    header = provenance(meta.name if meta else plugin_id, doc_name, parameters)
     base = file_name(f"{doc_name}_{plugin_id}")
+    show_warnings(result)
+    show_ran(parameters)
     kind = result.get("kind")
     if kind == "plotly":
         show_figure(result, key=f"{key}_chart")
@@ -67,13 +126,21 @@ def render_result(plugin_id: str, doc_name: str, result: dict[str, Any], key: st
     if kind == "file":
         st.caption(f"Written to {markdown_text(result['path'])}")
         return
-    _summary({k: v for k, v in result_summary(result).items() if not k.startswith("parameters_used.")})
-    tables = result_tables(result)
-    for name, table in tables.items():
-        heading = " › ".join(_label(part) for part in name.split("."))
-        st.markdown(f"**{heading}** ({len(table)} rows)")
-        st.dataframe(table, hide_index=True, height=min(400, 38 + 35 * len(table)), key=f"{key}_table_{name}")
-        st.download_button("Download CSV", data=lambda t=table: t.to_csv(index=False), file_name=file_name(f"{base}_{name}") + ".csv",
-                           mime="text/csv", key=f"{key}_csv_{name}", on_click="ignore", type="tertiary")
-    st.download_button("Download the whole result (JSON)", data=lambda: json.dumps(result, ensure_ascii=False, indent=1),
+    show_machine = False
+    if _has_machine_fields(result, labels):
+        show_machine = st.toggle("Show machine fields", key=f"{key}_machine",
+                                 help="Turn indices and other values meant for programs, not for reading.")
+    _summary(result_summary(result), labels, result, show_machine)
+    for name, table in result_tables(result).items():
+        if name.split(".")[0] in _NOT_SUMMARY:
+            continue
+        shown = display_table(table, name, labels, result, show_machine=show_machine)
+        if shown.columns.empty:
+            continue
+        st.markdown(f"**{markdown_text(heading(name, labels))}** ({len(shown)} rows)")
+        st.dataframe(shown, hide_index=True, height=min(400, 38 + 35 * len(shown)), key=f"{key}_table_{name}")
+        st.download_button("Download CSV", data=lambda t=shown: csv_with_header(t, header),
+                           file_name=file_name(f"{base}_{name}") + ".csv", mime="text/csv", key=f"{key}_csv_{name}",
+                           on_click="ignore", type="tertiary")
+    st.download_button("Download the whole result (JSON)", data=lambda: json_with_header(result, header),
                        file_name=f"{base}.json", mime="application/json", key=f"{key}_json", on_click="ignore")

@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Iterable, Mapping
 
 from .document import Document
 from .errors import ConfigError
+from .labels import normalize_labels
 from .params import Parameter, normalize_parameters, validate_config
 
 
@@ -47,6 +48,9 @@ class PluginMetadata:
     provide, resolved before it runs. `parameters` maps names to specs: a dict such as
     `{"type": "integer", "default": 3, "min": 1, "max": 50, "description": "…"}` or a `Parameter`.
     Types: integer, float, boolean, string, choice (with `options`), list (of strings).
+    `labels` (optional) maps keys of the result to how the app shows them: a label, or
+    `{"label", "unit", "format", "machine", "score", "basis"}` (see qualia_core/labels.py). A result may say
+    `"scored": False` when the method cannot score this text: its `score` fields then read "not scored".
     """
 
     id: str
@@ -59,6 +63,7 @@ class PluginMetadata:
     can_use: list[str] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
     author: str = ""
+    labels: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
@@ -87,6 +92,10 @@ class PluginMetadata:
             self.parameters = normalize_parameters(self.parameters)
         except ValueError as exc:
             problems.append(str(exc))
+        try:
+            self.labels = normalize_labels(self.labels)
+        except ValueError as exc:
+            problems.append(str(exc))
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -102,6 +111,7 @@ class PluginMetadata:
             "can_use": list(self.can_use),
             "parameters": {name: p.to_dict() for name, p in self.parameters.items()},
             "author": self.author,
+            "labels": {key: label.to_dict() for key, label in self.labels.items()},
         }
 
 

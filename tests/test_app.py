@@ -109,7 +109,7 @@ def test_deleting_asks_for_confirmation(app, with_meeting):
 
 def word_table(at: AppTest):
     """The word_frequencies table of a word_frequency result (the first term/count table shown)."""
-    return next(d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"])
+    return next(d.value.rename(columns=str.lower) for d in at.dataframe if list(d.value.columns) == ["Term", "Count"])
 
 
 def run_analysis(at: AppTest, doc_id: str, plugins: dict[str, list[str]]) -> AppTest:
@@ -204,13 +204,13 @@ def test_analyzing_several_documents_runs_them_as_a_corpus(app, with_meeting, da
     at.multiselect(key="analyze_plugins_analyzer").set_value(["word_frequency"]).run()
     at.button(key="analyze_run").click().run()
     assert not at.exception and not at.error
-    across = next(d.value for d in at.dataframe if "document" in d.value.columns)  # one view across documents
-    assert list(across["document"]) == ["ES2012a_excerpt", "second"] and "total_words" in across.columns
+    across = next(d.value for d in at.dataframe if "Document" in d.value.columns)  # one view across documents
+    assert list(across["Document"]) == ["ES2012a_excerpt", "second"] and "Total words" in across.columns
     assert [s.value for s in at.subheader] == ["Word frequency"]  # not a section per document
     at.selectbox(key="analyze_drill_word_frequency").set_value(
         next(e.id for e in QualiaCore(data_dir=data_dir, entry_points=False).library.list() if e.name == "second")).run()
-    tables = [d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"]]
-    assert any({"remote", "control", "great"} <= set(t["term"]) for t in tables)
+    tables = [d.value for d in at.dataframe if list(d.value.columns) == ["Term", "Count"]]
+    assert any({"remote", "control", "great"} <= set(t["Term"]) for t in tables)
 
 
 def test_the_plugins_page_shows_each_description_whole(app):

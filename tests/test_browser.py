@@ -207,7 +207,7 @@ def test_upload_analyze_and_see_the_chart(page):
     choose(page, "Visualizers", "Frequency chart")
     page.get_by_role("button", name="Run").click()
     page.locator(".js-plotly-plot").first.wait_for()
-    page.get_by_text("word frequencies").first.wait_for()
+    page.get_by_text("All words").first.wait_for()
     shot(page, "analyze")
 
 

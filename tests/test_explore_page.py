@@ -107,11 +107,11 @@ def test_the_meetings_view_shows_corpus_tables_distinctive_words_and_drills_into
     at.selectbox(key="explore_scope").set_value("__library__").run()
     at.segmented_control(key="explore_view").set_value("meetings").run()
     assert not at.exception
-    meetings = next(d.value for d in at.dataframe if "meeting" in d.value.columns and "turns" in d.value.columns)
-    assert set(meetings["meeting"]) == {"ES2012a_excerpt", "budget meeting"}
+    meetings = next(d.value for d in at.dataframe if "Meeting" in d.value.columns and "Turns" in d.value.columns)
+    assert set(meetings["Meeting"]) == {"ES2012a_excerpt", "budget meeting"}
     at.selectbox(key="explore_key_doc").set_value(second.id).run()
-    words = next(d.value for d in at.dataframe if "g2" in d.value.columns)
-    assert words.iloc[0]["word"] == "budget" and words.iloc[0]["use"] == "over"
+    words = next(d.value for d in at.dataframe if "Log-likelihood G²" in d.value.columns)
+    assert words.iloc[0]["Word"] == "budget" and words.iloc[0]["Used"] == "Over"
     at.selectbox(key="explore_drill").set_value(second.id).run()
     assert at.selectbox(key="explore_scope").value == second.id
 
@@ -121,9 +121,9 @@ def test_the_library_speakers_are_speakers_of_one_meeting(explore, data_dir):
     at = explore("words")
     at.selectbox(key="explore_scope").set_value("__library__").run()
     at.segmented_control(key="explore_view").set_value("speakers").run()
-    table = next(d.value for d in at.dataframe if "speaker" in d.value.columns)
-    rows = table[table["speaker"] == "Marketing"]
-    assert sorted(rows["meeting"]) == ["ES2012a_excerpt", "again"]
+    table = next(d.value for d in at.dataframe if "Speaker" in d.value.columns)
+    rows = table[table["Speaker"] == "Marketing"]
+    assert sorted(rows["Meeting"]) == ["ES2012a_excerpt", "again"]
 
 
 def test_a_bookmarked_address_opens_that_view(explore, meeting):

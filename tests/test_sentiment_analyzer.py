@@ -43,7 +43,7 @@ def doc_of(*turns: tuple[str | None, str]) -> Document:
 # ------------------------------------------------------------------ metadata and parameters
 def test_metadata_declares_the_sentiment_analyzer():
     meta = SentimentAnalyzer().meta()
-    assert (meta.id, meta.type.value, meta.version) == ("sentiment_analyzer", "analyzer", "1.0.0")
+    assert (meta.id, meta.type.value, meta.version) == ("sentiment_analyzer", "analyzer", "1.1.0")
     assert {"sentiment", "sentences", "timeline", "most_positive", "most_negative"} <= set(meta.provides)
     defaults = {name: p.default for name, p in meta.parameters.items()}
     assert defaults == {"positive_threshold": 0.1, "negative_threshold": -0.1, "top_n": 5, "segments": 20,

@@ -46,6 +46,12 @@ class KeywordInContextAnalyzer(BaseAnalyzerPlugin):
             description="Every place a word or phrase is said, with the words before and after it, the "
                         "speaker and the time, how often each speaker says it and where in the meeting.",
             version="1.0.0",
+            labels={"utterance_index": {"label": "Turn", "machine": True}, "position": {"label": "Position",
+                "format": "percent"}, "total_hits": "Occurrences", "truncated": "List cut short",
+                "dispersion.basis": {"label": "Positions by", "format": "words"},
+                "dispersion.start": {"label": "Start", "format": "time", "basis": "dispersion.basis"},
+                "dispersion.duration": {"label": "Length", "format": "duration", "basis": "dispersion.basis"},
+                "per_speaker": "Occurrences per speaker"},
             provides=["query", "total_hits", "truncated", "hits", "per_speaker", "dispersion", "message"],
             parameters={
                 "query": {"type": "string", "default": "",

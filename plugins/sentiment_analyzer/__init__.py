@@ -8,7 +8,8 @@ a sentence. Each sentence gets exactly `TextBlob(sentence).sentiment`.
 Averages (document, speaker, timeline segment) are means over sentences, each sentence counting
 once (`weight_by="sentence"`, the default) or by its number of words (`weight_by="words"`, so a
 long statement outweighs a "Yeah ."). TextBlob's lexicon is English-only: other languages are still
-scored, with a `warning` in the result saying the numbers are not meaningful.
+scored, with a `warning` in the result saying the numbers are not meaningful and `scored` false (the app then
+shows "not scored" instead of the numbers).
 
 TextBlob (with NLTK and SciPy) is imported on the first run (`.scoring`), so discovering the plugin stays
 light.
@@ -52,7 +53,19 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
             description=("Polarity (negative -1 to positive +1) and subjectivity (0 to 1) of each sentence of "
                          "the speech with TextBlob's English lexicon, per speaker, over the course of the "
                          "meeting, with the most positive and negative sentences."),
-            version="1.0.0",
+            version="1.1.0",  # 1.1.0: `scored` says whether the lexicon can score this text
+            labels={"index": {"label": "Sentence", "machine": True}, "utterance": {"label": "Turn", "machine": True},
+                "first_sentence": {"machine": True}, "last_sentence": {"machine": True},
+                "label": {"label": "Sentiment", "score": True, "format": "words"},
+                "weight_by": {"label": "Averages count each", "format": "words"},
+                "timeline_basis": {"label": "Timeline by", "format": "words"},
+                "label_counts.positive": {"label": "Positive", "score": True},
+                "label_counts.negative": {"label": "Negative", "score": True},
+                "label_counts.neutral": {"label": "Neutral", "score": True},
+                "label_counts": "Sentences", "sentence_count": "Sentences",
+                "per_speaker.positive": {"label": "Positive", "score": True},
+                "per_speaker.negative": {"label": "Negative", "score": True},
+                "per_speaker.neutral": {"label": "Neutral", "score": True}},
             # Keys other plugins also return (language, per_speaker, label, warning) are left out, so that
             # a plugin requiring them is not resolved to this one by accident.
             provides=["sentiment", "polarity", "subjectivity", "sentence_count", "label_counts", "sentences",
@@ -136,6 +149,7 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
             "label": labeller(polarity),
             "language": language,
             "warning": language_warning(language, len(records)),
+            "scored": language == "en" and bool(records),
             "weight_by": config["weight_by"],
             "thresholds": {"positive": pos_t, "negative": neg_t},
             "sentence_count": len(records),

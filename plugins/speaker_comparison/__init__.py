@@ -18,7 +18,11 @@ class SpeakerComparison(BaseAnalyzerPlugin):
             type=PluginType.ANALYZER,
             name="Speaker comparison",
             description="Talk share, words, turns and mean sentiment of each speaker, side by side.",
-            version="1.0.0",
+            version="1.1.0",  # 1.1.0: `scored` and `warning` passed on from sentiment_analyzer
+            labels={"word_share": "Share of words", "talk_share": "Share of talk time",
+                "mean_words_per_turn": {"label": "Mean words per turn", "format": "number"},
+                "sentiment_label": {"label": "Sentiment", "score": True, "format": "words"},
+                "speakers": "Speakers"},
             requires=["speaker_stats", "sentiment_analyzer"],
             provides=["comparison"],
         )
@@ -40,4 +44,6 @@ class SpeakerComparison(BaseAnalyzerPlugin):
                 "mean_subjectivity": mood.get("subjectivity"),
                 "sentiment_label": mood.get("label"),
             })
-        return {"comparison": rows, "speakers": len(rows), "has_timestamps": stats["has_timestamps"]}
+        mood = context["sentiment_analyzer"]
+        return {"comparison": rows, "speakers": len(rows), "has_timestamps": stats["has_timestamps"],
+                "scored": mood.get("scored", True), "warning": mood.get("warning")}

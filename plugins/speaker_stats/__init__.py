@@ -39,6 +39,12 @@ class SpeakerStatsAnalyzer(BaseAnalyzerPlugin):
             description="How many turns and words each speaker has, their share of the words and of the "
                         "talk time, their longest turn, and when they first and last speak.",
             version="1.0.0",
+            labels={"duration_seconds": "Duration", "mean_words_per_turn": {"label": "Mean words per turn",
+                "format": "number"}, "longest_turn_words": "Longest turn (words)", "talk_seconds": "Talk time",
+                "word_share": "Share of words", "talk_share": "Share of talk time",
+                "first_appearance": {"label": "First appearance", "format": "time", "basis": "appearance_basis"},
+                "last_appearance": {"label": "Last appearance", "format": "time", "basis": "appearance_basis"},
+                "appearance_basis": {"label": "Appearances by", "format": "words"}},
             provides=["speakers", "total_turns", "total_words", "has_timestamps", "duration_seconds",
                       "appearance_basis", "excluded_turns"],
             parameters={

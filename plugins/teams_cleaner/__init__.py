@@ -63,6 +63,9 @@ class TeamsCleaner(BaseDocumentPlugin):
             description=("Removes system lines and non-speech markers, normalises speaker names, merges "
                          "consecutive turns, drops empty turns, and reports the transcript's quality."),
             version="1.1.0",  # 1.1.0: text stored once; variants hold turn indices; words by qualia_core.text
+            labels={"quality_report.score": "Quality score (0–100)", "quality_report.reasons.code": {"machine": True},
+                "quality_report.reasons.value": {"label": "Measured", "format": "number"},
+                "variants.per_speaker": "Turns per speaker", "cleaned_utterances": "Cleaned turns"},
             provides=["cleaned_utterances", "variants", "quality_report", "cleaning_stats"],
             parameters={
                 "remove_system_lines": {"type": "boolean", "default": True, "description":

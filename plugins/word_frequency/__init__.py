@@ -124,6 +124,8 @@ def _metadata() -> PluginMetadata:
         description="Counts the words of the speech (not speaker labels or timestamps), overall and "
                     "per speaker, with English and Portuguese stopwords, lemmas and word pairs.",
         version="1.0.0",
+        labels={"total_tokens": "Tokens", "lemmatized": "Lemmatized", "word_frequencies": "All words",
+            "top_words": "Top words", "bigrams": "Word pairs", "per_speaker.top_words": "Top words"},
         provides=["word_frequencies", "total_words", "total_tokens", "unique_words", "top_words",
                   "language", "per_speaker", "bigrams"],
         parameters={
