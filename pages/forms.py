@@ -15,13 +15,14 @@ from typing import Any, Callable
 import streamlit as st
 
 from qualia_core import ConfigError, PluginMetadata
+from qualia_core.labels import parameter_label
 from qualia_core.params import Parameter
 from qualia_core.plain_text import markdown_text
 
 
 def field_label(name: str) -> str:
-    """A parameter's name as its field shows it (min_length → Min length)."""
-    return name.replace("_", " ").capitalize()
+    """A parameter's name as its field shows it (min_length → Min length): the one rule results use too."""
+    return parameter_label(name)
 
 
 def _number_text(value: Any) -> str:

@@ -213,7 +213,7 @@ def display_summary(summary: Mapping[str, Any], labels: Mapping[str, FieldLabel]
 
 
 def parameter_label(name: str) -> str:
-    """A parameter's label as the Analyze form shows it (pages/forms.py)."""
+    """A parameter's label, the one rule for the Analyze form's fields (pages/forms.py) and "Ran with" lines."""
     return name.replace("_", " ").capitalize()
 
 
