@@ -72,11 +72,10 @@ def get_core() -> QualiaCore:
 
 
 def clock(seconds: float | None) -> str:
-    """hh:mm:ss of a time in the meeting ("" when unknown)."""
-    if seconds is None:
-        return ""
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    """h:mm:ss of a time in the meeting ("" when unknown): the one rule results use too (qualia_core.labels)."""
+    from qualia_core.labels import clock as h_mm_ss
+
+    return h_mm_ss(seconds)
 
 
 def library_entries() -> list[LibraryEntry]:

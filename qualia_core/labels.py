@@ -121,10 +121,11 @@ def heading(path: str, labels: Mapping[str, FieldLabel] | None = None) -> str:
 
 
 def clock(seconds: float | None) -> str:
-    """h:mm:ss of a number of seconds ("" when unknown)."""
+    """h:mm:ss of a number of seconds ("" when unknown), counted in whole seconds as a player shows them: a turn
+    starting at 155.8 s starts at 0:02:35."""
     if seconds is None or (isinstance(seconds, float) and seconds != seconds):
         return ""
-    whole = int(round(float(seconds)))
+    whole = int(float(seconds))
     sign, whole = ("-" if whole < 0 else ""), abs(whole)
     return f"{sign}{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 

@@ -85,7 +85,7 @@ def test_a_corrected_value_runs_with_what_the_form_shows(app, with_meeting):  # 
     at.button(key="analyze_run").click().run()
     assert not at.exception
     assert at.session_state["analyze_last"]["configs"]["word_frequency"]["min_length"] == 6
-    table = next(d.value for d in at.dataframe if list(d.value.columns) == ["term", "count"])
+    table = next(d.value.rename(columns=str.lower) for d in at.dataframe if list(d.value.columns) == ["Term", "Count"])
     assert (table["term"].str.len() >= 6).all()
 
 
