@@ -70,5 +70,8 @@ def test_an_out_of_range_value_is_refused_and_a_valid_one_runs_as_shown(page):
     settle(page)
     with page.expect_download() as caught:
         download.click()
-    result = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
-    assert result["parameters_used"]["min_length"] == 4 == int(field.input_value())
+    payload = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))  # {"ran": …, "result": …}
+    assert payload["result"]["parameters_used"]["min_length"] == 4 == int(field.input_value())
+    assert str(payload["ran"]["parameters"]["Min length"]) == field.input_value()  # what ran, in the form's words
+    ran = page.get_by_text(re.compile(r"^Ran with")).first.inner_text()
+    assert "Min length: 4" in ran  # shown with the result too
