@@ -105,7 +105,9 @@ if (added := newly_added("library")) in by_id:
 doc_id = st.selectbox("Document", list(by_id), format_func=lambda i: by_id[i].name, key="library_selected")
 entry = by_id[doc_id]
 
-# Keyed: the tab open stays open when an action on it reruns the page (Save, Pseudonymise, Delete…).
+# Keyed: the tab open stays open when an action on it reruns the page (Save, Pseudonymise, Delete…). With
+# on_change="rerun" only the open tab runs (`.open`): the first page draws the transcript alone, not the speaker
+# forms and toggles (whose widget code the browser would otherwise load first: ~0.1 s of the first page).
 transcript, names, manage = st.tabs(["Transcript", "Speakers", "Rename or delete"], key="library_tab",
                                     on_change="rerun")
 PAGE = 50
@@ -135,91 +137,93 @@ with transcript:
                  column_config={"text": st.column_config.TextColumn(width="large")})
 
 with names:
-    st.caption("Rename or pseudonymise speakers. Every analysis, chart and export of this document uses the new "
-               "names; the original file is kept unchanged.")
-    # The form's widgets are keyed by the names stored now: when they change (Pseudonymise here, or another
-    # session), the form is drawn afresh with them. Saving sends only what was edited in the form on screen,
-    # and a form drawn before the names changed saves nothing: it never brings back a name no longer shown.
-    version = entry.names_version
-    drawn_key = f"library_speakers_drawn_{doc_id}"
-    with st.form(f"library_speakers_{doc_id}"):
-        new_names, people = {}, {}
-        for i, s in enumerate(entry.speakers):
-            left, right = st.columns(2)
-            new_names[s] = left.text_input(f"Speaker {i + 1}: shown as", value=entry.speaker_map.get(s, s),
-                                           key=f"library_speaker_{doc_id}_{version}_{i}")
-            people[s] = right.text_input(f"Speaker {i + 1}: participant of the study",
-                                         key=f"library_person_{doc_id}_{version}_{i}",
-                                         value=entry.participants.get(s, ""), placeholder="the same person elsewhere",
-                                         help="Give the same participant name to this person's speakers in other "
-                                              "interviews: whole-library views then count them as one person.")
-        if st.form_submit_button("Save speakers", disabled=not can_edit) and can_edit:
-            renamed = {s: v for s, v in new_names.items() if v.strip() != entry.speaker_map.get(s, s)}
-            mapped = {s: v for s, v in people.items() if v.strip() != entry.participants.get(s, "")}
-            if st.session_state.get(drawn_key) != version:
-                st.session_state["library_messages"] = [("warning", "The speaker names were changed since this "
-                                                         "form was shown (in another window?), so nothing was "
-                                                         "saved. The form now shows the names stored.")]
-            elif not (renamed or mapped):
-                st.session_state["library_messages"] = [("info", "Nothing to save: no name was changed.")]
-            else:
-                try:
-                    if renamed:
-                        library.set_speaker_names(doc_id, renamed)
-                    if mapped:
-                        library.set_participants(doc_id, mapped)
-                    st.session_state["library_messages"] = [("success", "Speakers saved.")]
-                except QualiaError as exc:
-                    st.session_state["library_messages"] = [("error", md(exc))]
-            st.session_state.pop(drawn_key, None)
+    if names.open:  # only the open tab runs (st.tabs with on_change="rerun")
+        st.caption("Rename or pseudonymise speakers. Every analysis, chart and export of this document uses the new "
+                   "names; the original file is kept unchanged.")
+        # The form's widgets are keyed by the names stored now: when they change (Pseudonymise here, or another
+        # session), the form is drawn afresh with them. Saving sends only what was edited in the form on screen,
+        # and a form drawn before the names changed saves nothing: it never brings back a name no longer shown.
+        version = entry.names_version
+        drawn_key = f"library_speakers_drawn_{doc_id}"
+        with st.form(f"library_speakers_{doc_id}"):
+            new_names, people = {}, {}
+            for i, s in enumerate(entry.speakers):
+                left, right = st.columns(2)
+                new_names[s] = left.text_input(f"Speaker {i + 1}: shown as", value=entry.speaker_map.get(s, s),
+                                               key=f"library_speaker_{doc_id}_{version}_{i}")
+                people[s] = right.text_input(f"Speaker {i + 1}: participant of the study",
+                                             key=f"library_person_{doc_id}_{version}_{i}",
+                                             value=entry.participants.get(s, ""), placeholder="the same person elsewhere",
+                                             help="Give the same participant name to this person's speakers in other "
+                                                  "interviews: whole-library views then count them as one person.")
+            if st.form_submit_button("Save speakers", disabled=not can_edit) and can_edit:
+                renamed = {s: v for s, v in new_names.items() if v.strip() != entry.speaker_map.get(s, s)}
+                mapped = {s: v for s, v in people.items() if v.strip() != entry.participants.get(s, "")}
+                if st.session_state.get(drawn_key) != version:
+                    st.session_state["library_messages"] = [("warning", "The speaker names were changed since this "
+                                                             "form was shown (in another window?), so nothing was "
+                                                             "saved. The form now shows the names stored.")]
+                elif not (renamed or mapped):
+                    st.session_state["library_messages"] = [("info", "Nothing to save: no name was changed.")]
+                else:
+                    try:
+                        if renamed:
+                            library.set_speaker_names(doc_id, renamed)
+                        if mapped:
+                            library.set_participants(doc_id, mapped)
+                        st.session_state["library_messages"] = [("success", "Speakers saved.")]
+                    except QualiaError as exc:
+                        st.session_state["library_messages"] = [("error", md(exc))]
+                st.session_state.pop(drawn_key, None)
+                st.rerun()
+        st.session_state[drawn_key] = version
+        cols = st.columns(2)
+        if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise",
+                          disabled=not entry.speakers or not can_edit) and can_edit:
+            library.pseudonymise(doc_id)
             st.rerun()
-    st.session_state[drawn_key] = version
-    cols = st.columns(2)
-    if cols[0].button("Pseudonymise as P01, P02…", key="library_pseudonymise",
-                      disabled=not entry.speakers or not can_edit) and can_edit:
-        library.pseudonymise(doc_id)
-        st.rerun()
-    if cols[1].button("Restore original names", key="library_restore_names",
-                      disabled=not entry.speaker_map or not can_edit) and can_edit:
-        library.set_speaker_names(doc_id, {s: "" for s in entry.speaker_map})
-        st.rerun()
-    in_speech_key = f"library_names_in_speech_{doc_id}_{version}"  # drawn afresh when the names change
-    st.toggle("Replace these names inside the speech too", value=entry.names_in_speech, key=in_speech_key,
-              disabled=not can_edit or (not entry.speaker_map and not entry.names_in_speech),
-              on_change=lambda: can_edit and library.set_names_in_speech(doc_id, st.session_state[in_speech_key]))
-    st.caption("Each renamed speaker's name as written in the file, the whole name and each of its names alone "
-               "(Ana Souza, Ana, Souza), is replaced by the new name as whole words in any case, in everything "
-               "analyses, search, Explore and exports see; the original text is kept, so this can be turned off. "
-               "**Other names in the speech are not found automatically** (people who are not speakers, places, "
-               "nicknames, misspellings, names written without their accents): read the transcript before you "
-               "share anything.")
-    if replaced := replacements(entry.speaker_map):
-        st.dataframe(pd.DataFrame(list(replaced.items()), columns=["in the speech", "becomes"]), hide_index=True,
-                     key=f"library_names_replaced_{doc_id}")
+        if cols[1].button("Restore original names", key="library_restore_names",
+                          disabled=not entry.speaker_map or not can_edit) and can_edit:
+            library.set_speaker_names(doc_id, {s: "" for s in entry.speaker_map})
+            st.rerun()
+        in_speech_key = f"library_names_in_speech_{doc_id}_{version}"  # drawn afresh when the names change
+        st.toggle("Replace these names inside the speech too", value=entry.names_in_speech, key=in_speech_key,
+                  disabled=not can_edit or (not entry.speaker_map and not entry.names_in_speech),
+                  on_change=lambda: can_edit and library.set_names_in_speech(doc_id, st.session_state[in_speech_key]))
+        st.caption("Each renamed speaker's name as written in the file, the whole name and each of its names alone "
+                   "(Ana Souza, Ana, Souza), is replaced by the new name as whole words in any case, in everything "
+                   "analyses, search, Explore and exports see; the original text is kept, so this can be turned off. "
+                   "**Other names in the speech are not found automatically** (people who are not speakers, places, "
+                   "nicknames, misspellings, names written without their accents): read the transcript before you "
+                   "share anything.")
+        if replaced := replacements(entry.speaker_map):
+            st.dataframe(pd.DataFrame(list(replaced.items()), columns=["in the speech", "becomes"]), hide_index=True,
+                         key=f"library_names_replaced_{doc_id}")
 
 with manage:
-    with st.form(f"library_rename_{doc_id}"):
-        # keyed by the name stored now, like the Speakers form: a rename elsewhere draws it afresh
-        name_version = hashlib.sha256(entry.name.encode("utf-8")).hexdigest()[:12]
-        new_name = st.text_input("Name", value=entry.name, key=f"library_name_{doc_id}_{name_version}")
-        if st.form_submit_button("Rename", disabled=not can_edit) and can_edit and new_name != entry.name:
-            try:
-                library.rename(doc_id, new_name)
-            except QualiaError as exc:
-                st.session_state["library_messages"] = [("error", md(exc))]
+    if manage.open:
+        with st.form(f"library_rename_{doc_id}"):
+            # keyed by the name stored now, like the Speakers form: a rename elsewhere draws it afresh
+            name_version = hashlib.sha256(entry.name.encode("utf-8")).hexdigest()[:12]
+            new_name = st.text_input("Name", value=entry.name, key=f"library_name_{doc_id}_{name_version}")
+            if st.form_submit_button("Rename", disabled=not can_edit) and can_edit and new_name != entry.name:
+                try:
+                    library.rename(doc_id, new_name)
+                except QualiaError as exc:
+                    st.session_state["library_messages"] = [("error", md(exc))]
+                st.rerun()
+        if can_edit and st.session_state.get("library_confirm_delete") == doc_id:
+            st.warning(f"Delete **{md(entry.name)}** from the library? Its analyses go with it. This cannot be undone "
+                       "(except from a backup).")
+            cols = st.columns(2)
+            if cols[0].button("Yes, delete", type="primary", key="library_delete_yes"):
+                library.delete(doc_id)
+                st.session_state.pop("library_confirm_delete", None)
+                st.session_state["library_messages"] = [("success", f"Deleted {md(entry.name)}.")]
+                st.rerun()
+            if cols[1].button("Cancel", key="library_delete_no"):
+                st.session_state.pop("library_confirm_delete", None)
+                st.rerun()
+        elif st.button("Delete…", key="library_delete", disabled=not can_edit) and can_edit:
+            st.session_state["library_confirm_delete"] = doc_id
             st.rerun()
-    if can_edit and st.session_state.get("library_confirm_delete") == doc_id:
-        st.warning(f"Delete **{md(entry.name)}** from the library? Its analyses go with it. This cannot be undone "
-                   "(except from a backup).")
-        cols = st.columns(2)
-        if cols[0].button("Yes, delete", type="primary", key="library_delete_yes"):
-            library.delete(doc_id)
-            st.session_state.pop("library_confirm_delete", None)
-            st.session_state["library_messages"] = [("success", f"Deleted {md(entry.name)}.")]
-            st.rerun()
-        if cols[1].button("Cancel", key="library_delete_no"):
-            st.session_state.pop("library_confirm_delete", None)
-            st.rerun()
-    elif st.button("Delete…", key="library_delete", disabled=not can_edit) and can_edit:
-        st.session_state["library_confirm_delete"] = doc_id
-        st.rerun()

@@ -82,6 +82,12 @@ def sign_in(name: str) -> AppTest:
     return open_app(token)
 
 
+def open_tab(at: AppTest, tab: str) -> AppTest:
+    """Open one of the Library's tabs (only the open tab runs)."""
+    at.session_state["library_tab"] = tab
+    return at.run()
+
+
 def goto(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     return at.run()
@@ -125,8 +131,8 @@ def test_a_viewer_reads_but_cannot_change_delete_or_reach_backups(study):
     at = sign_in("vera")
     assert not at.exception
     assert entry.name in everything_shown(at)  # the library is readable
-    assert at.button(key="library_delete").disabled
-    assert at.button(key="library_pseudonymise").disabled
+    assert open_tab(at, "Rename or delete").button(key="library_delete").disabled  # only the open tab runs
+    assert open_tab(at, "Speakers").button(key="library_pseudonymise").disabled
     assert [e.id for e in core.library.list()] == [entry.id]
     for page in ("pages/backups.py", "pages/users.py", "pages/health.py", "pages/plugins.py"):
         straight = open_page(page, at.session_state["_session_token"])  # reached anyway: the page refuses
@@ -136,7 +142,7 @@ def test_a_viewer_reads_but_cannot_change_delete_or_reach_backups(study):
 
 def test_a_researcher_changes_the_library_but_has_no_operations_pages(study):
     core, entry = study
-    at = sign_in("rita")
+    at = open_tab(sign_in("rita"), "Speakers")
     assert not at.button(key="library_pseudonymise").disabled
     at.button(key="library_pseudonymise").click().run()
     assert core.library.list()[0].speaker_map  # pseudonyms set
@@ -151,7 +157,8 @@ def test_an_admin_deletes_and_restores(study):
     at = goto(sign_in("ada"), "pages/backups.py")
     at.button(key="backups_create").click().run()
     assert any("Created" in s.value for s in at.success)
-    goto(at, "pages/library.py").button(key="library_delete").click().run()
+    goto(at, "pages/library.py")
+    open_tab(at, "Rename or delete").button(key="library_delete").click().run()
     at.button(key="library_delete_yes").click().run()
     assert core.library.list() == []
     goto(at, "pages/backups.py")

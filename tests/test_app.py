@@ -93,6 +93,8 @@ def test_a_bad_file_is_named_and_the_good_ones_in_the_same_upload_are_kept(app):
 
 def test_pseudonyms_replace_speaker_names_in_the_library(app, with_meeting):
     at = app()
+    at.session_state["library_tab"] = "Speakers"  # only the open tab runs
+    at.run()
     at.button(key="library_pseudonymise").click().run()
     speakers = at.dataframe[0].value["speakers"][0]
     assert speakers == "P01, P02, P03, P04"
@@ -100,6 +102,8 @@ def test_pseudonyms_replace_speaker_names_in_the_library(app, with_meeting):
 
 def test_deleting_asks_for_confirmation(app, with_meeting):
     at = app()
+    at.session_state["library_tab"] = "Rename or delete"
+    at.run()
     at.button(key="library_delete").click().run()
     assert any("cannot be undone" in w.value for w in at.warning)
     at.button(key="library_delete_yes").click().run()

@@ -76,6 +76,7 @@ def test_after_pseudonymise_the_speakers_form_shows_the_pseudonyms_and_saving_it
     back ("Speakers saved"). The form shows what is stored, and saving it unchanged changes nothing."""
     doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
     app.session_state["library_selected"] = doc_id
+    app.session_state["library_tab"] = "Speakers"  # only the open tab runs
     app.run()
     speakers = library.entry(doc_id).speakers
     assert [t.value for t in speaker_inputs(app)] == speakers
@@ -93,6 +94,7 @@ def test_a_form_shown_before_the_names_changed_elsewhere_never_brings_the_old_na
     saves nothing, says why, and shows the names now stored."""
     doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
     app.session_state["library_selected"] = doc_id
+    app.session_state["library_tab"] = "Speakers"  # only the open tab runs
     app.run()
     speakers = library.entry(doc_id).speakers
     library.pseudonymise(doc_id)  # elsewhere, while the form is on screen
@@ -106,6 +108,7 @@ def test_a_form_shown_before_the_names_changed_elsewhere_never_brings_the_old_na
 def test_saving_the_speakers_form_changes_only_what_was_edited(app, library):
     doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
     app.session_state["library_selected"] = doc_id
+    app.session_state["library_tab"] = "Speakers"  # only the open tab runs
     app.run()
     first, second = library.entry(doc_id).speakers[:2]
     library.set_speaker_names(doc_id, {second: "Bo"})  # elsewhere; the page is run again before the edit
@@ -120,6 +123,7 @@ def test_saving_the_speakers_form_changes_only_what_was_edited(app, library):
 def test_a_search_filtered_by_a_speaker_survives_the_speaker_being_pseudonymised(app, library):
     doc_id = next(e.id for e in library.list() if e.name == "Bed017")
     app.session_state["library_selected"] = doc_id
+    app.session_state["library_tab"] = "Speakers"  # only the open tab runs
     app.run()
     speaker = library.entry(doc_id).speakers[0]
     app.text_input(key="library_search").set_value("the")
@@ -134,6 +138,7 @@ def test_a_search_filtered_by_a_speaker_survives_the_speaker_being_pseudonymised
 def test_the_rename_form_shows_a_name_changed_elsewhere_and_never_brings_the_old_one_back(app, library):
     doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
     app.session_state["library_selected"] = doc_id
+    app.session_state["library_tab"] = "Rename or delete"  # only the open tab runs
     app.run()
     library.rename(doc_id, "Kick-off")  # elsewhere
     app.run()
@@ -148,6 +153,7 @@ def test_the_speakers_tab_replaces_known_names_in_the_speech_and_says_what_it_ca
     entry, _ = library.add_text("interview", "Ana Souza: Hello, I am Ana.\nBo Lima: Hi Ana, Carla sends her best.\n"
                                              "Ana Souza: Thanks Bo.\nBo Lima: Bye.\n")
     app.session_state["library_selected"] = entry.id
+    app.session_state["library_tab"] = "Speakers"  # only the open tab runs
     app.run()
     app.button(key="library_pseudonymise").click().run()
     toggle = next(t for t in app.toggle if t.label == "Replace these names inside the speech too")
@@ -155,9 +161,13 @@ def test_the_speakers_tab_replaces_known_names_in_the_speech_and_says_what_it_ca
     toggle.set_value(True).run()
     assert not app.exception and library.entry(entry.id).names_in_speech
     assert [u.text for u in library.get(entry.id).utterances][:2] == ["Hello, I am P01.", "Hi P01, Carla sends her best."]
+    assert any("Other names in the speech are not found automatically" in c.value for c in app.caption)
+    app.session_state["library_tab"] = "Transcript"
+    app.run()
     transcript = next(d.value for d in app.dataframe if "#" in d.value.columns)
     assert "Hello, I am P01." in list(transcript["text"])
-    assert any("Other names in the speech are not found automatically" in c.value for c in app.caption)
+    app.session_state["library_tab"] = "Speakers"
+    app.run()
     replaced = next(d.value for d in app.dataframe if "in the speech" in d.value.columns)
     assert dict(zip(replaced["in the speech"], replaced["becomes"])) == {
         "Ana Souza": "P01", "Bo Lima": "P02", "Ana": "P01", "Souza": "P01", "Bo": "P02", "Lima": "P02"}
