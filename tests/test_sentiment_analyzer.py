@@ -43,7 +43,7 @@ def doc_of(*turns: tuple[str | None, str]) -> Document:
 # ------------------------------------------------------------------ metadata and parameters
 def test_metadata_declares_the_sentiment_analyzer():
     meta = SentimentAnalyzer().meta()
-    assert (meta.id, meta.type.value, meta.version) == ("sentiment_analyzer", "analyzer", "1.1.0")
+    assert (meta.id, meta.type.value, meta.version) == ("sentiment_analyzer", "analyzer", "1.2.0")
     assert {"sentiment", "sentences", "timeline", "most_positive", "most_negative"} <= set(meta.provides)
     defaults = {name: p.default for name, p in meta.parameters.items()}
     assert defaults == {"positive_threshold": 0.1, "negative_threshold": -0.1, "top_n": 5, "segments": 20,
@@ -240,17 +240,16 @@ def test_fewer_sentences_than_segments_give_one_segment_per_sentence(plugin):
 
 
 # ------------------------------------------------------------------ language, empty input, JSON
-@pytest.mark.parametrize("name, language, warned", [(AMI, "en", False), (PARLIAMENT, "en", False),
-                                                    (PORTUGUESE, "pt", True)])
-def test_non_english_text_is_scored_with_a_plain_warning(plugin, fixtures_dir, name, language, warned):
+@pytest.mark.parametrize("name, language, method", [
+    (AMI, "en", "TextBlob PatternAnalyzer"), (PARLIAMENT, "en", "TextBlob PatternAnalyzer"),
+    (PORTUGUESE, "pt", "LeIA lexicon + Qualia negation rules")])
+def test_english_and_portuguese_are_scored_and_name_their_method(plugin, fixtures_dir, name, language, method):
     result = plugin.analyze(load(fixtures_dir, name))
-    assert result["language"] == language
-    assert result["sentence_count"] > 0
-    if warned:
-        assert result["warning"] == ("TextBlob's sentiment lexicon is English-only; results for Portuguese text "
-                                     "are not meaningful.")
-    else:
-        assert result["warning"] is None
+    assert (result["language"], result["method"], result["scored"], result["warning"]) == (language, method, True, None)
+    assert result["sentence_count"] > 0 and result["scored_sentences"] == result["sentence_count"]
+    assert {(s["language"], s["method"], s["scored"]) for s in result["sentences"]} == {(language, method, True)}
+    assert [(m["language"], m["method"], m["sentences"]) for m in result["methods"]] == [
+        (language, method, result["sentence_count"])]
 
 
 def test_a_document_without_speech_gives_an_empty_neutral_result(plugin):
