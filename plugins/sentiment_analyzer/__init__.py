@@ -30,7 +30,7 @@ from typing import Any
 
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
-from qualia_core.text import detect_language, strip_markers, tokenize
+from qualia_core.text import strip_markers, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
 
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
         from .aggregate import extremes, label_counts, per_speaker, timeline, weighted_means
-        from .methods import METHODS, method_for, turn_languages
+        from .methods import METHODS, document_language, method_for, turn_languages
         from .scoring import label_for
         from .sentences import split_sentences
 
@@ -124,7 +124,7 @@ class SentimentAnalyzer(BaseAnalyzerPlugin):
             return label_for(polarity, pos_t, neg_t)
 
         utterances = document.utterances
-        language = detect_language(document.speech)
+        language = document_language(document.speech)
         turn_language = turn_languages([u.text for u in utterances], language)
         texts, owners = [], []
         for u_index, utterance in enumerate(utterances):
