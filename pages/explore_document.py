@@ -94,10 +94,13 @@ def kwic(doc_id: str, name: str) -> None:
 
 
 def sentiment(doc_id: str, name: str) -> None:
-    st.caption("TextBlob polarity (−1 negative … +1 positive) over the course of the meeting and per speaker.")
+    st.caption("Polarity (−1 negative … +1 positive) over the course of the meeting and per speaker.")
     result = _run(doc_id, "sentiment_analyzer")
     if not result:
         return
+    used = [f"{m['method']} ({m['language']}, {m['sentences']} sentences)" for m in result.get("methods", [])
+            if m["scored"]]
+    st.caption("Scored with " + "; ".join(used) if used else "Not scored: no method reads this language.")
     show_warnings(result)  # above the chart: the numbers may not mean what they seem
     chart = _run(doc_id, "sentiment_viz", {"chart": "both"})
     if chart:

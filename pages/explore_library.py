@@ -85,29 +85,33 @@ def kwic(entries, names) -> None:
 
 
 def sentiment(entries, names) -> None:
-    st.caption("TextBlob polarity (−1 negative … +1 positive) of each meeting, and the most positive and negative "
-               "sentences of the library. TextBlob's lexicon is English-only: other meetings are marked.")
+    st.caption("Mean polarity (−1 negative … +1 positive) of each meeting, and the most positive and negative "
+               "sentences of the library. English is scored with TextBlob, Portuguese with the LeIA lexicon and "
+               "Qualia's rules; each meeting names its method and language, other languages are marked.")
     result = _corpus(["sentiment_analyzer"], names)
     rows, extremes = [], {"most_positive": [], "most_negative": []}
     for doc_id, entries_of in result.items():
         mood = entries_of.get("sentiment_analyzer")
         if not isinstance(mood, dict) or "polarity" not in mood:
             continue
-        scored = is_scored(mood)  # a meeting TextBlob cannot read is "not scored", never a neutral 0
+        scored = is_scored(mood)  # a meeting no method can read is "not scored", never a neutral 0
         rows.append({"meeting": names.get(doc_id, doc_id),
                      "mean polarity": round(mood["polarity"], 3) if scored else NOT_SCORED,
-                     "sentences": mood["sentence_count"], "note": mood.get("warning") or ""})
+                     "sentences": mood["sentence_count"], "language": mood.get("language", ""),
+                     "method": ", ".join(m["method"] for m in mood.get("methods", []) if m["scored"]) or NOT_SCORED,
+                     "note": mood.get("warning") or ""})
         for key in extremes:
             extremes[key] += [{"meeting": names.get(doc_id, doc_id), "speaker": s["speaker"], "time": clock(s["start"]),
                                "polarity": round(s["polarity"], 2), "sentence": s.get("text", "")}
-                              for s in mood[key] if scored]
+                              for s in mood[key] if scored and s.get("scored", True)]
     table = uniform(pd.DataFrame(rows))
     if table.empty:
         return
     unscored = sum(1 for r in rows if r["mean polarity"] == NOT_SCORED)
     if unscored:
-        st.warning(f"{unscored} of {len(rows)} meetings are not scored: TextBlob's lexicon is English-only, so their "
-                   "polarity would read as a neutral 0. They are left out of the chart and the sentences below.",
+        st.warning(f"{unscored} of {len(rows)} meetings are not scored: Qualia reads sentiment in English and "
+                   "Portuguese only, so their polarity would read as a neutral 0. They are left out of the chart "
+                   "and the sentences below.",
                    icon=":material/warning:")
     charted = [r for r in rows if r["mean polarity"] != NOT_SCORED]
     fig = go.Figure(go.Bar(x=[r["mean polarity"] for r in charted], y=[r["meeting"] for r in charted], orientation="h"))
@@ -153,7 +157,7 @@ def meetings(entries, names) -> None:
     result = _corpus(["speaker_stats", "word_frequency"], names)
     table = documents_table(result)
     table.insert(0, "meeting", [names.get(d, d) for d in table["document"]])
-    st.dataframe(display_table(table.drop(columns=["document", "mean_sentiment"])), hide_index=True,
+    st.dataframe(display_table(table.drop(columns=["document", "mean_sentiment", "sentiment_method"])), hide_index=True,
                  key="explore_corpus_documents")
     ids = [e.id for e in entries]
     st.selectbox("Drill into a meeting", ids, index=None, format_func=names.get, key="explore_drill",

@@ -8,8 +8,9 @@
     keyness(counts, speaker="Project Manager")
 
 Tables read the results of speaker_stats (turns, words, speakers, shares), word_frequency (top words)
-and sentiment_analyzer (mean polarity); a plugin not run, or failed on a document, leaves its columns
-empty (None) and the failure is in the document's `error` column.
+and sentiment_analyzer (mean polarity, and the method that scored it); a plugin not run, or failed on a
+document, leaves its columns empty (None) and the failure is in the document's `error` column. A document
+its sentiment method cannot score (`scored` false: a language no method reads) has no mean, never a 0.
 
 Keyness compares the words of a target (a document, a speaker across the corpus, or a speaker in one
 document) with every other word of the corpus. Counts follow word_frequency's rules with its default
@@ -35,12 +36,14 @@ import pandas as pd
 from . import formats
 from .corpus import collect_sources, is_error
 from .document import Document
+from .labels import is_scored
 from .text import language_of_words, stop_set, tokenize
 
 NO_SPEAKER = "(no speaker)"  # as speaker_stats labels turns without a speaker
 #: G2 for p < 0.05, 0.01, 0.001, 0.0001 (1 degree of freedom).
 G2_CRITICAL = {0.05: 3.84, 0.01: 6.63, 0.001: 10.83, 0.0001: 15.13}
-DOCUMENT_COLUMNS = ["document", "turns", "words", "speakers", "top_words", "mean_sentiment", "error"]
+DOCUMENT_COLUMNS = ["document", "turns", "words", "speakers", "top_words", "mean_sentiment", "sentiment_method",
+                    "error"]
 SPEAKER_COLUMNS = ["document", "speaker", "talk_share", "share_basis", "word_share", "words", "turns", "top_words",
                    "mean_sentiment"]
 KEYNESS_COLUMNS = ["word", "count", "reference_count", "per_10k", "reference_per_10k", "g2", "p_value", "log_ratio",
@@ -52,12 +55,18 @@ def _ok(entries: Mapping[str, Any], plugin_id: str) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) and not is_error(entry) else None
 
 
+def _scored(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A sentiment result only when its numbers mean something."""
+    return entry if entry is not None and is_scored(entry) else None
+
+
 def _top(pairs: Iterable, n: int) -> str:
     return ", ".join(word for word, _ in list(pairs)[:n])
 
 
 def documents_table(result: Mapping[str, Mapping[str, Any]], top_n: int = 5) -> pd.DataFrame:
-    """One row per document: turns, words (every word spoken), speakers, its `top_n` words, mean polarity."""
+    """One row per document: turns, words (every word spoken), speakers, its `top_n` words, mean polarity
+    (None when not scored) and the sentiment method."""
     rows = []
     for doc_id, entries in result.items():
         stats, words, mood = (_ok(entries, p) for p in ("speaker_stats", "word_frequency", "sentiment_analyzer"))
@@ -68,7 +77,8 @@ def documents_table(result: Mapping[str, Mapping[str, Any]], top_n: int = 5) -> 
             "words": stats["total_words"] if stats else None,
             "speakers": len(stats["speakers"]) if stats else None,
             "top_words": _top(words["top_words"], top_n) if words else None,
-            "mean_sentiment": mood["polarity"] if mood else None,
+            "mean_sentiment": mood["polarity"] if _scored(mood) else None,
+            "sentiment_method": mood.get("method") if mood else None,
             "error": "; ".join(errors) or None,
         })
     table = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
@@ -86,8 +96,9 @@ def speakers_table(result: Mapping[str, Mapping[str, Any]], top_n: int = 5) -> p
     for doc_id, entries in result.items():
         stats, words, mood = (_ok(entries, p) for p in ("speaker_stats", "word_frequency", "sentiment_analyzer"))
         per_words = words.get("per_speaker", {}) if words else {}
-        per_mood = mood.get("per_speaker", {}) if mood else {}
-        listed = stats["speakers"] if stats else [{"speaker": s} for s in dict.fromkeys([*per_words, *per_mood])]
+        mood_speakers = mood.get("per_speaker", {}) if mood else {}
+        per_mood = mood_speakers if _scored(mood) else {}  # not scored: listed, without a mean read as neutral
+        listed = stats["speakers"] if stats else [{"speaker": s} for s in dict.fromkeys([*per_words, *mood_speakers])]
         for s in listed:
             name, timed = s["speaker"], s.get("talk_share") is not None
             rows.append({

@@ -90,6 +90,7 @@ VOCABULARY: dict[str, FieldLabel] = {
     "mean_polarity": FieldLabel("Mean polarity", format="number", score=True),
     "mean_subjectivity": FieldLabel("Mean subjectivity", format="number", score=True),
     "mean_sentiment": FieldLabel("Mean polarity", format="number", score=True),
+    "sentiment_method": FieldLabel("Sentiment method", format="text"),
     "indices": FieldLabel("Turn indices", machine=True),
 }
 _PATTERNS = [(re.compile(r".*_seconds$"), "duration"), (re.compile(r".*_share$"), "percent")]

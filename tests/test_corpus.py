@@ -13,6 +13,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qualia_core import ConfigError, Document, PluginNotFoundError, QualiaCore
@@ -20,6 +21,7 @@ from qualia_core.corpus import CorpusTask, collect_sources, failures, is_error
 from qualia_core.corpus_views import (
     DOCUMENT_COLUMNS, KEYNESS_COLUMNS, SPEAKER_COLUMNS, documents_table, g2, keyness, speakers_table, word_counts,
 )
+from qualia_core.document import Utterance
 from qualia_core.formats import load_path, parse_text
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
@@ -273,6 +275,18 @@ def test_documents_table_columns_and_values(sequential):
     assert row["top_words"].split(", ")[0] == sequential["ES2012a"]["word_frequency"]["top_words"][0][0]
     assert row["mean_sentiment"] == pytest.approx(sequential["ES2012a"]["sentiment_analyzer"]["polarity"])
     assert "broken.docx" in table.loc["broken", "error"] and table["turns"].isna().sum() == 1
+
+
+def test_a_meeting_its_method_cannot_score_has_no_mean_sentiment_not_a_neutral_zero():
+    """A language no sentiment method reads: the tables leave the mean empty and still name the method."""
+    doc = Document("de", "", [Utterance("Anna", "Wir haben gestern lange über das Budget gesprochen und nichts "
+                                                "entschieden."), Utterance("Ben", "Gut, bis morgen dann.")])
+    mood = QualiaCore().execute_plugin("sentiment_analyzer", doc, use_cache=False)
+    assert mood["scored"] is False and mood["polarity"] == 0.0
+    result = {"de": {"sentiment_analyzer": mood}}
+    row = documents_table(result).iloc[0]
+    assert pd.isna(row["mean_sentiment"]) and row["sentiment_method"] == "TextBlob PatternAnalyzer"
+    assert speakers_table(result)["mean_sentiment"].isna().all() and len(speakers_table(result)) == 2
 
 
 def test_speakers_table_columns_and_shares(sequential):

@@ -1,6 +1,6 @@
 """Results in the researcher's words (issue 16): every plugin's rendered result on the Analyze page, over an English
 and a Portuguese meeting, shows no raw key (a dot or an underscore), no float time and no internal document id;
-warnings stand above the result and scores TextBlob cannot give read "not scored"; what ran is shown in the form's
+warnings stand above the result and scores no method can give read "not scored"; what ran is shown in the form's
 words and the downloads carry it."""
 
 from __future__ import annotations
@@ -133,9 +133,24 @@ def walk_every_plugin(at, doc_id: str, what: str) -> None:
     assert set(failed) <= {"dispersion_plot"}, f"{what}: these showed an error instead of a result: {failed}"
 
 
-def test_sentiment_of_a_portuguese_meeting_warns_above_and_is_not_scored(app, meetings):  # noqa: F811
+def test_sentiment_of_a_portuguese_meeting_is_scored_and_names_its_method(app, meetings):  # noqa: F811
     at = _analyze(app("pages/analyze.py"), meetings["pt"], "analyzer", "sentiment_analyzer")
-    assert any("English-only" in w.value.replace("\\", "") for w in at.warning)  # a warning on the page, not in an expander
+    assert not at.warning
+    polarity = [m.value for m in at.metric if m.label == "Polarity"]
+    assert len(polarity) == 1 and polarity != ["not scored"]
+    per_speaker = next(d.value for d in at.dataframe if "Speaker" in d.value.columns and "Polarity" in d.value.columns)
+    assert "not scored" not in set(per_speaker["Polarity"])
+    shown = " ".join(t.replace("\\", "") for t in _shown_texts(at))
+    assert "LeIA lexicon + Qualia negation rules" in shown and "Language" in shown
+
+
+def test_sentiment_of_a_meeting_in_another_language_warns_above_and_is_not_scored(app, data_dir):  # noqa: F811
+    library = QualiaCore(data_dir=data_dir, entry_points=False).library
+    german = ("Anna: Wir haben gestern lange über das Budget gesprochen und nichts entschieden.\n"
+              "Ben: Das Protokoll schicke ich morgen an alle Teilnehmer, dann sehen wir weiter.\n")
+    doc_id = library.add("sitzung_de.txt", german.encode())[0].id
+    at = _analyze(app("pages/analyze.py"), doc_id, "analyzer", "sentiment_analyzer")
+    assert any("not meaningful" in w.value.replace("\\", "") for w in at.warning)  # on the page, not in an expander
     assert not [e for e in at.expander if "warning" in e.label.lower()]
     per_speaker = next(d.value for d in at.dataframe if "Speaker" in d.value.columns and "Polarity" in d.value.columns)
     assert set(per_speaker["Polarity"]) == {"not scored"}
@@ -173,13 +188,21 @@ def explore(data_dir, monkeypatch, meetings):
     st.cache_resource.clear()
 
 
-def test_the_library_sentiment_table_says_not_scored_for_a_portuguese_meeting(explore, meetings):
+def test_the_library_sentiment_table_scores_portuguese_and_says_not_scored_for_another_language(explore, meetings,
+                                                                                                 data_dir):
+    german = "Anna: Wir haben gestern lange über das Budget gesprochen und nichts entschieden.\n"
+    QualiaCore(data_dir=data_dir, entry_points=False).library.add("sitzung_de.txt", german.encode())
+    explore.run()
     explore.segmented_control(key="explore_view").set_value("sentiment").run()
     assert not explore.exception
     table = next(d.value for d in explore.dataframe if "mean polarity" in d.value.columns)
-    mood = dict(zip(table["meeting"], table["mean polarity"]))
-    assert mood["reuniao_pt"] == "not scored" and mood["ES2012a_excerpt"] not in ("not scored", "0.0")
-    assert any("not scored" in w.value for w in explore.warning)
+    rows = {meeting: (mood, method, language) for meeting, mood, method, language
+            in zip(table["meeting"], table["mean polarity"], table["method"], table["language"])}
+    assert rows["sitzung_de"] == ("not scored", "not scored", "unknown")
+    assert rows["reuniao_pt"][1:] == ("LeIA lexicon + Qualia negation rules", "pt")
+    assert rows["ES2012a_excerpt"][1:] == ("TextBlob PatternAnalyzer", "en")
+    assert all(rows[m][0] not in ("not scored", "0.0") for m in ("reuniao_pt", "ES2012a_excerpt"))
+    assert any("1 of 3 meetings are not scored" in w.value for w in explore.warning)
 
 
 def test_distinctive_words_name_the_meeting_not_its_id(explore, meetings, data_dir):

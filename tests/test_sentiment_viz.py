@@ -99,9 +99,16 @@ def test_sentence_points_hover_with_their_text_only_when_the_analysis_kept_it(vi
     assert shows_text[0] is include_text and not any(shows_text[1:])
 
 
-def test_the_english_only_warning_is_shown_in_the_title(viz, fixtures_dir):
+def test_the_not_scored_warning_is_shown_in_the_title(viz):
+    doc = Document("de", "", [Utterance("A", "Wir haben gestern lange über das Budget gesprochen und nichts entschieden."),
+                              Utterance("B", "Das Protokoll schicke ich morgen an alle Teilnehmer.")])
+    fig = viz.render(SentimentAnalyzer().analyze(doc))
+    assert "not meaningful" in fig.layout.title.text
+
+
+def test_a_portuguese_meeting_is_drawn_without_a_warning(viz, fixtures_dir):
     fig = viz.render(analyse(fixtures_dir, PORTUGUESE))
-    assert "English-only" in fig.layout.title.text
+    assert "<sup>" not in fig.layout.title.text and any(t.y is not None and any(t.y) for t in fig.data)
 
 
 def test_with_an_output_path_it_returns_the_figure_and_writes_nothing(viz, fixtures_dir, tmp_path):

