@@ -25,6 +25,15 @@ def test_one_row_per_speaker_with_talk_share_and_mean_sentiment(core):
     assert pm["words"] == next(s["words"] for s in stats["speakers"] if s["speaker"] == "Project Manager")
     assert pm["mean_polarity"] == pytest.approx(sentiment["Project Manager"]["polarity"])
     assert sum(r["word_share"] for r in rows.values()) == pytest.approx(1.0)
+    assert (result["sentiment_method"], result["sentiment_language"]) == ("TextBlob PatternAnalyzer", "en")
+
+
+def test_a_portuguese_meeting_is_compared_with_the_portuguese_method(core):
+    doc = core.load_document(Path(__file__).parent / "fixtures" / "sentiment" / "portuguese_meeting.txt")
+    result = core.execute_plugin("speaker_comparison", doc)
+    assert (result["sentiment_method"], result["sentiment_language"], result["scored"]) == (
+        "LeIA lexicon + Qualia negation rules", "pt", True)
+    assert any(r["mean_polarity"] for r in result["comparison"])  # not all zeros, as TextBlob gave
 
 
 def test_parameters_of_the_required_plugins_pass_through(core):

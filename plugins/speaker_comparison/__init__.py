@@ -18,11 +18,11 @@ class SpeakerComparison(BaseAnalyzerPlugin):
             type=PluginType.ANALYZER,
             name="Speaker comparison",
             description="Talk share, words, turns and mean sentiment of each speaker, side by side.",
-            version="1.1.0",  # 1.1.0: `scored` and `warning` passed on from sentiment_analyzer
+            version="1.2.0",  # 1.1.0: `scored` and `warning` passed on; 1.2.0: and the sentiment method and language
             labels={"word_share": "Share of words", "talk_share": "Share of talk time",
                 "mean_words_per_turn": {"label": "Mean words per turn", "format": "number"},
                 "sentiment_label": {"label": "Sentiment", "score": True, "format": "words"},
-                "speakers": "Speakers"},
+                "speakers": "Speakers", "sentiment_language": {"label": "Sentiment language", "format": "text"}},
             requires=["speaker_stats", "sentiment_analyzer"],
             provides=["comparison"],
         )
@@ -46,4 +46,5 @@ class SpeakerComparison(BaseAnalyzerPlugin):
             })
         mood = context["sentiment_analyzer"]
         return {"comparison": rows, "speakers": len(rows), "has_timestamps": stats["has_timestamps"],
-                "scored": mood.get("scored", True), "warning": mood.get("warning")}
+                "scored": mood.get("scored", True), "warning": mood.get("warning"),
+                "sentiment_method": mood.get("method"), "sentiment_language": mood.get("language")}
