@@ -82,6 +82,12 @@ def test_negation_stays_in_its_clause():
     assert polarity("Não foi ótimo.") < 0
 
 
+def test_spoken_fillers_and_additive_nao_so_change_nothing():
+    assert score("Tipo, foi ótimo.") == pytest.approx(score("Foi ótimo."))
+    assert polarity("Foi não só barato, mas também muito bom.") > 0
+    assert polarity("Nada mal, até.") > 0 > polarity("Nem sempre foi fácil.")
+
+
 def test_a_clause_after_mas_outweighs_the_one_before():
     assert polarity("Foi ruim, mas o resultado foi ótimo.") > 0
     assert polarity("Foi ótimo, mas o resultado foi ruim.") < 0

@@ -13,13 +13,17 @@ simplemma lemma (adorei → adorar, claríssimo → claro, péssima → mau). Th
 * negation: a negator (não, nunca, nem, jamais, nada, ninguém, nenhum, sem, tampouco) reverses and damps
   (× −0.74, VADER's factor) the sentiment words after it in the same clause, up to NEGATION_WINDOW words
   away (`sem` only the next two). Portuguese negative concord ("não gostei nada", "não tive problema
-  nenhum") is one negation, not two.
+  nenhum") is one negation, not two; "não só/apenas" is no negation, and "nunca … tão ruim" a comparison.
 * intensity: muito, bastante, super, extremamente, tão… before a word (and `demais` after it) scale it
   up; "um pouco", meio, quase, algo scale it down; a bare `pouco` before a word reverses it
-  ("pouco útil" is not useful); a word in -íssimo/-íssima counts as intensified.
+  ("pouco útil" is not useful); a word in -íssimo/-íssima counts as intensified. Spoken fillers (tipo, né)
+  modify nothing.
 * contrast: clauses before mas/porém/contudo/entretanto/todavia/"só que"/"no entanto" count half, those from
   it on 1.5 times (VADER's rule for "but"); a concession clause (apesar…, embora…) counts half.
 * idioms: "vale/valeu a pena" is positive (LeIA reads `pena` as sorrow), "deu certo" positive.
+
+The first Portuguese run in a process loads simplemma's Portuguese dictionary (2-3 s on a busy 2-CPU machine,
+as word_frequency's lemmas do); English text never loads it.
 
 Polarity is VADER's normalisation of the sum, s / sqrt(s² + 15), in −1…1; subjectivity is the share of the
 sentence's weight that carries sentiment, sum|v| / (sum|v| + neutral content words), in 0…1 (VADER's
@@ -55,6 +59,8 @@ MODIFIERS = {"muito": 1.3, "muita": 1.3, "muitas": 1.3, "muitos": 1.3, "bastante
              "mega": 1.4, "extremamente": 1.5, "totalmente": 1.3, "completamente": 1.3, "tao": 1.3,
              "bem": 1.2, "demais": 1.3, "realmente": 1.2, "sempre": 1.1, "meio": 0.6, "quase": 0.5,
              "algo": 0.7, "levemente": 0.6, "pouco": -0.5}
+SPOKEN_FILLERS = frozenset({"tipo", "ne", "ai", "entao", "assim"})  # "tipo, foi ótimo": a filler, not a hedge
+NOT_NEGATING = frozenset({"so", "apenas", "somente"})  # "não só … mas também" adds, it does not negate
 AFTER_MODIFIERS = {"demais": 1.3, "mesmo": 1.1}
 PHRASE_MODIFIERS = {("um", "pouco"): 0.5, ("um", "pouquinho"): 0.5, ("um", "tanto"): 0.6,
                     ("mais", "ou", "menos"): 0.3, ("muito", "pouco"): -0.6}
@@ -93,23 +99,35 @@ def _read_valences(lines: Iterable[str], sums: dict[str, list[float]]) -> None:
 
 
 @cache
-def lexicon() -> dict[str, float]:
-    """Accent-free word -> valence (about −4…+4): LeIA's single words, then Qualia's additions over them."""
-    folder = _package_dir("LeIA") / "lexicons"
-    leia: dict[str, list[float]] = {}
-    with open(folder / "vader_lexicon_ptbr.txt", encoding="utf-8") as f:
-        _read_valences(f, leia)
-    words = {w: sum(v) / len(v) for w, v in leia.items()}
-    with open(folder / "booster.txt", encoding="utf-8") as f:
+def _leia_folder() -> Path:
+    return _package_dir("LeIA") / "lexicons"
+
+
+@cache
+def modifiers() -> dict[str, float]:
+    """Word -> factor on the sentiment word after it: Qualia's MODIFIERS, then LeIA's single-word boosters
+    (INCR 1.3, DECR 0.7), spoken fillers left out."""
+    found = dict(MODIFIERS)
+    with open(_leia_folder() / "booster.txt", encoding="utf-8") as f:
         for line in f:
             parts = line.split()
-            if len(parts) == 2:  # single-word boosters are modifiers, not sentiment words
-                MODIFIERS.setdefault(ascii_fold(parts[0]), 1.3 if parts[1] == "INCR" else 0.7)
+            if len(parts) == 2 and ascii_fold(parts[0]) not in SPOKEN_FILLERS:
+                found.setdefault(ascii_fold(parts[0]), 1.3 if parts[1] == "INCR" else 0.7)
+    return found
+
+
+@cache
+def lexicon() -> dict[str, float]:
+    """Accent-free word -> valence (about −4…+4): LeIA's single words, then Qualia's additions over them."""
+    leia: dict[str, list[float]] = {}
+    with open(_leia_folder() / "vader_lexicon_ptbr.txt", encoding="utf-8") as f:
+        _read_valences(f, leia)
+    words = {w: sum(v) / len(v) for w, v in leia.items()}
     ours: dict[str, list[float]] = {}
     with open(_SUPPLEMENT, encoding="utf-8") as f:
         _read_valences(f, ours)
     words.update({ascii_fold(w): v[-1] for w, v in ours.items()})
-    for word in NEGATORS | set(SHORT_NEGATORS) | set(MODIFIERS) | CONTRAST:
+    for word in NEGATORS | set(SHORT_NEGATORS) | set(modifiers()) | CONTRAST | SPOKEN_FILLERS:
         words.pop(word, None)  # modifiers are rules here, not sentiment words ("nao" is −1.2 in LeIA)
     return words  # a 0 from Qualia's list stops the lookup: the word is neutral in any form
 
@@ -198,7 +216,7 @@ def _clause_scores(words: list[str]) -> tuple[list[float], int]:
     i = 0
     while i < len(words):
         word = folded[i]
-        if word in NEGATORS:
+        if word in NEGATORS and not (i + 1 < len(folded) and folded[i + 1] in NOT_NEGATING):
             negated_until = i + NEGATION_WINDOW
             i += 1
             continue
@@ -214,7 +232,7 @@ def _clause_scores(words: list[str]) -> tuple[list[float], int]:
             if word == "bem" and i + 1 < len(words) and valence(words[i + 1]):
                 value = 0.0  # "bem organizado": `bem` intensifies the next word
         if not value:
-            if word not in MODIFIERS and len(word) > 2:
+            if word not in modifiers() and word not in SPOKEN_FILLERS and len(word) > 2:
                 neutral += 1
             i += span
             continue
@@ -235,10 +253,10 @@ def _modifier_before(folded: list[str], i: int) -> float:
     for n, factors in ((3, PHRASE_MODIFIERS), (2, PHRASE_MODIFIERS)):
         if i >= n and tuple(folded[i - n:i]) in factors:
             return factors[tuple(folded[i - n:i])]
-    factor = 1.0
-    for j in (i - 1, i - 2):  # "muito bem organizado": both words before count, the nearer fully
-        if j >= 0 and folded[j] in MODIFIERS and not (j == i - 2 and folded[i - 1] not in MODIFIERS):
-            factor *= MODIFIERS[folded[j]]
+    factor, scale = 1.0, modifiers()
+    for j in (i - 1, i - 2):  # "muito bem organizado": both words before count when adjacent
+        if j >= 0 and folded[j] in scale and not (j == i - 2 and folded[i - 1] not in scale):
+            factor *= scale[folded[j]]
     return factor
 
 
