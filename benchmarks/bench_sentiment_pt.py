@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_sentiment_pt.py [--repeat R] [--turns N] [--switch-dir CORPUS_TXT_DIR]
 
-(a) Accuracy, overall and per class, on the labelled set tests/fixtures/sentiment/pt_eval.csv, on each half:
-"dev" (the rules were tuned on it) and "heldout" (written at the same time, never tuned on). Labels:
+(a) Accuracy, overall and per class, on the labelled set tests/fixtures/sentiment/pt_eval.csv, on each part:
+"dev" (the rules were tuned on it), "heldout" (written at the same time, never tuned on) and "fresh" (written
+after the tuning, scored once). Labels:
 Qualia's method and TextBlob with the plugin's default thresholds (polarity >= 0.1 positive, <= -0.1
 negative); LeIA as shipped with its own documented ones (compound >= 0.05 / <= -0.05), and also with 0.1.
 (b) Time per 1,000 turns of the set's sentences (cycled to N turns) for Qualia's method against LeIA's
@@ -114,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = load_set()
-    halves = {"all": rows, **{s: [r for r in rows if r["split"] == s] for s in ("dev", "heldout")}}
+    halves = {"all": rows, **{s: [r for r in rows if r["split"] == s] for s in ("dev", "heldout", "fresh")}}
     print(f"evaluation set: {len(rows)} sentences " + ", ".join(
         f"{k} {v}" for k, v in sorted(Counter(r["label"] for r in rows).items())))
     print(f"{'method':32} {'half':8} {'n':>4} {'acc %':>6} " + " ".join(f"{c[:3]:>5}" for c in CLASSES))
