@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from qualia_core.text import detect_language, language_of_words, tokenize
+from qualia_core.text import count_words_each, detect_language
 
 MIN_TURN_WORDS = 8
 KNOWN_SHARE = 0.6  # the eval set's sentences have 0.75 or more; Spanish about 0.45, German and French 0.2 or less
@@ -72,9 +72,8 @@ def turn_languages(texts: Sequence[str], document_language: str) -> list[str]:
     """The language of each turn: its own when it has MIN_TURN_WORDS words or more and is clearly (and
     confirmed) English or Portuguese, else the document's."""
     languages = []
-    for text in texts:
-        words = tokenize(text.lower())
-        own = language_of_words(words) if len(words) >= MIN_TURN_WORDS else document_language
+    for text, words in zip(texts, count_words_each(texts)):
+        own = detect_language(text) if words >= MIN_TURN_WORDS else document_language
         if own != document_language and (own not in METHODS or _known_share(own, text) < KNOWN_SHARE):
             own = document_language
         languages.append(own)
