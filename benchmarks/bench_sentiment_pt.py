@@ -115,14 +115,14 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = load_set()
-    halves = {"all": rows, **{s: [r for r in rows if r["split"] == s] for s in ("dev", "heldout", "fresh")}}
+    parts = {"all": rows, **{s: [r for r in rows if r["split"] == s] for s in ("dev", "heldout", "fresh")}}
     print(f"evaluation set: {len(rows)} sentences " + ", ".join(
         f"{k} {v}" for k, v in sorted(Counter(r["label"] for r in rows).items())))
-    print(f"{'method':32} {'half':8} {'n':>4} {'acc %':>6} " + " ".join(f"{c[:3]:>5}" for c in CLASSES))
+    print(f"{'method':32} {'part':8} {'n':>4} {'acc %':>6} " + " ".join(f"{c[:3]:>5}" for c in CLASSES))
     for name, predict in predictors().items():
-        for half, subset in halves.items():
+        for part, subset in parts.items():
             overall, per = accuracy(subset, predict)
-            print(f"{name:32} {half:8} {len(subset):>4} {overall:6.1f} "
+            print(f"{name:32} {part:8} {len(subset):>4} {overall:6.1f} "
                   + " ".join(f"{per.get(c, 0):5.1f}" for c in CLASSES))
 
     ours, leia = timing([r["text"] for r in rows], args.turns, args.repeat)
