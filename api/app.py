@@ -26,7 +26,7 @@ from . import problems
 from .jobs import JobRunner
 from .limits import RateLimiter
 from .routes import analyses, documents, health, jobs, plugins, search
-from .uploads import BodyTooLarge, UploadLimit, detail
+from .uploads import UploadLimit
 
 STATIC = "/static-docs"
 DESCRIPTION = """Qualia's study through HTTP: documents, plugins, analyses, corpus jobs and search.
@@ -77,10 +77,6 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
     state.limiter = RateLimiter(store, config.get("RATE_LIMIT_PER_MINUTE"))
 
     problems.install(app)
-
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(_request, exc: BodyTooLarge):
-        return problems.problem(413, detail(exc.limit))
 
     for module in (health, plugins, documents, analyses, jobs, search):
         app.include_router(module.router)

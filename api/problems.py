@@ -125,6 +125,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):
+        if isinstance(exc.__cause__, StarletteHTTPException):  # an older FastAPI wraps what receive raised in a 400
+            exc = exc.__cause__
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and detail == "Not Found":
             detail = "No such route. GET /docs lists every route of this API."

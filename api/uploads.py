@@ -8,18 +8,23 @@ byte of the file and hands it to the library, whose size rule (qualia_core.forma
 
 from __future__ import annotations
 
+from fastapi import HTTPException
+
 ENVELOPE = 64 * 1024  # multipart boundaries and headers around the file
-
-
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int):
-        self.limit = limit
-        super().__init__(limit)
 
 
 def detail(limit: int) -> str:
     return (f"The upload is over the {limit // (1024 * 1024)} MB limit (QUALIA_MAX_DOCUMENT_MB): split the "
             f"transcript into smaller files, or ask the operator to raise the limit.")
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from the request's receive channel: FastAPI passes an HTTPException raised while it parses a body
+    on as it is (api/problems.py also unwraps one that an older FastAPI wrapped in its 400)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(413, detail(limit))
 
 
 class UploadLimit:
