@@ -32,6 +32,7 @@ class Api:
     data: Path
     tokens: dict[str, str]  # role -> secret of an account with that role
     log: Path
+    pid: int  # the server process (with several workers, their parent)
 
     def client(self, role: str | None = None, **kwargs) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
@@ -85,7 +86,7 @@ def serving(tmp: Path, workers: int = 1, accounts: bool = True, **settings: str)
             pytest.fail(f"the API did not start: {log.read().decode(errors='replace')[-3000:]}")
         time.sleep(0.1)
     try:
-        yield Api(url, data, tokens, log_path)
+        yield Api(url, data, tokens, log_path, proc.pid)
     finally:
         proc.terminate()
         try:
