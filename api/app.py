@@ -2,7 +2,9 @@
 discovered, ops' circuit breakers guarding them when ops/ is there, the study database open).
 
 /docs and /redoc are served from assets installed with the fastapi-offline package (Swagger UI, ReDoc, no
-outside fonts), so they work with no network. CORS is off unless CORS_ALLOWED_ORIGINS names origins.
+outside fonts), so they work with no network; a Content-Security-Policy keeps them from fetching anything else
+(ReDoc's bundle names one outside URL, its logo on its CDN: /static-docs/redoc.standalone.js serves the bundle
+with that URL pointing at a local image). CORS is off unless CORS_ALLOWED_ORIGINS names origins.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from qualia_core import __version__, config
@@ -29,6 +31,10 @@ from .routes import analyses, documents, health, jobs, plugins, search
 from .uploads import UploadLimit
 
 STATIC = "/static-docs"
+REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
+#: the docs pages may load nothing from elsewhere: ReDoc's bundle would fetch its logo from its CDN otherwise
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'")
 DESCRIPTION = """Qualia's study through HTTP: documents, plugins, analyses, corpus jobs and search.
 
 Send `Authorization: Bearer <token>` (from `qualia token create USER` or an admin's Users page) when sign-in is
@@ -81,20 +87,35 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
     for module in (health, plugins, documents, analyses, jobs, search):
         app.include_router(module.router)
 
+    redoc_bundle: list[bytes] = []
+
+    @app.get(f"{STATIC}/redoc.standalone.js", include_in_schema=False)
+    def redoc_js() -> Response:
+        """ReDoc's bundle with the one outside URL it holds (its logo on its CDN) pointing here instead."""
+        if not redoc_bundle:
+            code = (_assets() / "redoc.standalone.js").read_bytes()
+            redoc_bundle.append(code.replace(REDOC_LOGO, f"{STATIC}/favicon.png".encode()))
+        return Response(redoc_bundle[0], media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     app.mount(STATIC, StaticFiles(directory=_assets()), name="static-docs")
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="Qualia API",
+        page = get_swagger_ui_html(openapi_url=app.openapi_url, title="Qualia API",
                                    swagger_js_url=f"{STATIC}/swagger-ui-bundle.js",
                                    swagger_css_url=f"{STATIC}/swagger-ui.css",
                                    swagger_favicon_url=f"{STATIC}/favicon.png")
+        page.headers["Content-Security-Policy"] = DOCS_POLICY
+        return page
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=app.openapi_url, title="Qualia API",
+        page = get_redoc_html(openapi_url=app.openapi_url, title="Qualia API",
                               redoc_js_url=f"{STATIC}/redoc.standalone.js",
                               redoc_favicon_url=f"{STATIC}/favicon.png", with_google_fonts=False)
+        page.headers["Content-Security-Policy"] = DOCS_POLICY
+        return page
 
     origins = config.get("CORS_ALLOWED_ORIGINS")
     if origins:

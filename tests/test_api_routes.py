@@ -184,4 +184,6 @@ def test_docs_and_redoc_load_their_assets_from_this_server(api):
             html = anonymous.get(page).text
             assert "/static-docs/" in html and "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
         assert anonymous.get("/static-docs/swagger-ui-bundle.js").status_code == 200
+        redoc = anonymous.get("/static-docs/redoc.standalone.js")
+        assert redoc.status_code == 200 and b"cdn.redoc.ly" not in redoc.content
         assert anonymous.get("/openapi.json").json()["info"]["title"] == "Qualia API"
