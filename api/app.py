@@ -9,6 +9,7 @@ with that URL pointing at a local image). CORS is off unless CORS_ALLOWED_ORIGIN
 
 from __future__ import annotations
 
+import asyncio
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -81,6 +82,7 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
     state.jobs = Jobs(store)
     state.runner = JobRunner(core, state.jobs)
     state.limiter = RateLimiter(store, config.get("RATE_LIMIT_PER_MINUTE"))
+    state.writes = asyncio.Semaphore(1)  # one library write at a time per worker (api/routes/documents.py)
 
     problems.install(app)
 
@@ -122,4 +124,5 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"], expose_headers=["Location", "Retry-After"])
     app.add_middleware(UploadLimit, limit=core.max_document_bytes)
+    app.add_middleware(problems.CatchAll)  # outermost of ours: whatever is raised becomes a problem
     return app

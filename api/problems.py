@@ -134,9 +134,47 @@ def install(app: FastAPI) -> None:
             detail = "This route does not take that method. GET /docs lists what each route takes."
         return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception):
-        reference = _report(exc)
-        return problem(500, f"Unexpected error (reference {reference}): nothing was changed by it. Try again; if "
-                            f"it persists, give the reference to the operator (it is in the server log).",
-                       reference=reference)
+
+
+def unexpected(exc: BaseException) -> JSONResponse:
+    if _database_busy(exc):
+        return problem(503, "The study database is busy with other changes: send the request again in a few "
+                            "seconds (Retry-After).", headers={"Retry-After": "5"})
+    reference = _report(exc)
+    return problem(500, f"Unexpected error (reference {reference}): nothing was changed by it. Try again; if it "
+                        f"persists, give the reference to the operator (it is in the server log).",
+                   reference=reference)
+
+
+def _database_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another process's write (after its 30 s busy timeout)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
+class CatchAll:
+    """ASGI middleware turning any exception the routes let through into a problem (500, or 503 for a busy
+    database), without re-raising it: Starlette's own last resort re-raises so the server logs the traceback,
+    and a database error's traceback quotes the SQL parameters, which may be transcript text."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:  # noqa: BLE001 - the last resort: a problem, never a traceback
+            if started:  # too late for another response: end this one
+                _report(exc)
+                return
+            await unexpected(exc)(scope, receive, send)

@@ -27,7 +27,8 @@ async def add_document(request: Request, response: Response, file: UploadFile = 
         if len(data) > core.max_document_bytes:
             break  # one byte over is enough for the library's own size message
     name = file.filename or "upload.txt"
-    entry, added = await run_in_threadpool(core.library.add, name, bytes(data))
+    async with request.app.state.writes:  # SQLite has one writer: 40 threads of a worker queueing for it would
+        entry, added = await run_in_threadpool(core.library.add, name, bytes(data))  # starve each other
     response.status_code = 201 if added else 200
     response.headers["Location"] = f"/documents/{entry.id}"
     return {**entry.to_dict(), "added": added}
@@ -52,6 +53,7 @@ def get_document(request: Request, document_id: str = DOC_ID,
 
 @router.delete("/documents/{document_id}", status_code=204, summary="Delete a document and its turns",
                response_class=Response)
-def delete_document(request: Request, document_id: str = DOC_ID, _who=Depends(require("edit"))) -> Response:
-    request.app.state.core.library.delete(document_id)
+async def delete_document(request: Request, document_id: str = DOC_ID, _who=Depends(require("edit"))) -> Response:
+    async with request.app.state.writes:
+        await run_in_threadpool(request.app.state.core.library.delete, document_id)
     return Response(status_code=204)
