@@ -90,3 +90,16 @@ def test_an_unexpected_error_is_a_problem_with_a_reference_and_its_text_is_not_l
     assert body["reference"] in body["detail"] and "Traceback" not in response.text
     assert "budget" not in response.text and "budget" not in caplog.text
     assert body["reference"] in caplog.text and "RuntimeError" in caplog.text
+
+
+def test_a_database_still_busy_after_its_timeout_is_a_503_to_retry_not_a_500():
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from api.problems import unexpected
+
+    busy = unexpected(OperationalError("INSERT INTO turns …", {"text": "Ana said"},
+                                       sqlite3.OperationalError("database is locked")))
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert b"Ana said" not in busy.body and b"again" in busy.body
