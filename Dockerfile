@@ -31,7 +31,7 @@ COPY --chown=qualia:qualia scripts/serve.py ./scripts/serve.py
 ENV QUALIA_PLUGINS_DIR=/app/plugins
 USER 10001
 VOLUME ["/data", "/backups"]
-EXPOSE 8501 8080
+EXPOSE 8501 8080 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
 # scripts/serve.py: `streamlit run streamlit_app.py`, with what the first page needs loaded before it listens

@@ -7,6 +7,7 @@ import streamlit as st
 from pages.access import accounts, require
 from qualia_core.access import ROLES
 from qualia_core.errors import AccountError
+from qualia_core.tokens import Tokens
 
 me = require("admin", "Managing accounts")
 store_accounts = accounts()
@@ -76,3 +77,40 @@ if names:
                 st.error(str(exc))
             else:
                 done("success", "Account removed.")
+
+st.subheader("API tokens")
+st.caption("A token lets a script or another service use the REST API as an account, with that account's role as "
+           "it is now (`Authorization: Bearer …`). Qualia keeps only a hash: the token is shown once, when created. "
+           "Removing an account deletes its tokens. The command line does the same: `qualia token --help`.")
+tokens = Tokens(store_accounts.store)
+if secret := st.session_state.pop("users_new_token", None):
+    st.success("Token created. Copy it now: it is not shown again.")
+    st.code(secret, language=None)
+listed = tokens.list()
+if listed:
+    def when(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    st.dataframe(pd.DataFrame([(t.id, t.user_name, t.label, when(t.created_at), when(t.last_used_at),
+                                when(t.revoked_at) or "active") for t in listed],
+                              columns=["id", "account", "label", "created (UTC)", "last used (UTC)", "revoked"]),
+                 hide_index=True, key="users_tokens_table")
+if names:
+    with st.form("users_token_create", clear_on_submit=True):
+        owner = st.selectbox("Account the token acts as", names, key="users_token_owner")
+        label = st.text_input("Label (what the token is for)", max_chars=100, key="users_token_label")
+        if st.form_submit_button("Create token"):
+            try:
+                _, new_secret = tokens.create(owner, label)
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["users_new_token"] = new_secret
+                st.rerun()
+active = [t for t in listed if t.active]
+if active:
+    revoking = st.selectbox("Token to revoke", [t.id for t in active], key="users_token_revoke_id",
+                            format_func=lambda i: f"#{i}")
+    if st.button("Revoke token", key="users_token_revoke"):
+        tokens.revoke(revoking)
+        done("success", f"Token #{revoking} revoked: it no longer works.")

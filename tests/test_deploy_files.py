@@ -43,7 +43,7 @@ def test_yaml_files_pass_yamllint(path):
 def test_compose_has_the_app_dashboard_backup_and_a_production_proxy():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"app", "dashboard", "backup", "proxy"}
+    assert set(services) == {"app", "dashboard", "backup", "proxy", "qualia-api"}
     assert "ops.backup cron" in " ".join(services["backup"]["command"])
     assert services["proxy"]["profiles"] == ["production"]
     assert (ROOT / "deploy/nginx/qualia.conf").exists()
@@ -52,7 +52,7 @@ def test_compose_has_the_app_dashboard_backup_and_a_production_proxy():
 def test_production_publishes_only_nginx_and_a_plain_up_only_loopback():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     published = {name: s.get("ports", []) for name, s in compose["services"].items() if s.get("ports")}
-    assert published == {"proxy": ["80:80", "443:443"]}  # the app and the dashboard: internal network only
+    assert published == {"proxy": ["80:80", "443:443", "8443:8443"]}  # the rest: internal network only
     override = yaml.safe_load((ROOT / "docker-compose.override.yml").read_text())
     ports = [p for s in override["services"].values() for p in s["ports"]]
     assert ports and all(p.startswith("127.0.0.1:") for p in ports)
@@ -65,3 +65,23 @@ def test_the_workflow_runs_the_readme_test_command_on_python_3_10_to_3_13():
     assert any(step.get("run") == "bash scripts/test.sh" for step in job["steps"])
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
     assert "bash scripts/test.sh" in (ROOT / "README.md").read_text()
+
+
+def test_the_api_service_scales_behind_nginx():
+    """`docker compose up --scale qualia-api=4` is valid: no container_name, no fixed host port (the loopback
+    ports of a plain `up` are a range with room for four replicas), and nginx proxies to the service's name."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    api = compose["services"]["qualia-api"]
+    assert "container_name" not in api and "ports" not in api
+    assert api["command"][:3] == ["python", "-m", "api"] and "8000" in api["command"]
+    assert "/health" in " ".join(api["healthcheck"]["test"])
+    assert "qualia-api" in compose["services"]["proxy"]["depends_on"]
+    override = yaml.safe_load((ROOT / "docker-compose.override.yml").read_text())
+    host, container = override["services"]["qualia-api"]["ports"][0].rsplit(":", 1)
+    first, last = map(int, host.split(":")[1].split("-"))
+    assert container == "8000" and last - first + 1 >= 4
+    nginx = (ROOT / "deploy/nginx/qualia.conf").read_text()
+    assert "listen 8443 ssl;" in nginx and "proxy_pass http://qualia-api:8000;" in nginx
+    assert "EXPOSE 8501 8080 8000" in (ROOT / "Dockerfile").read_text()
+    packages = (ROOT / "pyproject.toml").read_text()
+    assert '"api*"' in packages  # the image installs the api package with the others
