@@ -112,8 +112,9 @@ def preview(library, run, query: str, *, kind: str = "search", documents=None, *
             end = map_offset(b, t["segments"], end=True, to_shown=False) if spans else len(t["text"])
             if start >= end:
                 continue
-            records.append((doc_id, known[doc_id].name, turn, t["speaker"], t["start"], start, end,
-                            t["shown"][a:b], t["shown"]))
+            shown = t["shown"][map_offset(start, t["segments"]):map_offset(end, t["segments"], end=True)]
+            records.append((doc_id, known[doc_id].name, turn, t["speaker"], t["start"], start, end, shown,
+                            t["shown"]))  # the words as passages() will show them
     frame = pd.DataFrame.from_records(records, columns=PREVIEW_COLUMNS)
     frame["start_time"] = pd.to_numeric(frame["start_time"], errors="coerce").astype(float)
     return frame.drop_duplicates(["document_id", "turn", "start", "end"]).reset_index(drop=True)
