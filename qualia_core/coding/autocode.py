@@ -1,7 +1,8 @@
 """Auto-coding: code every hit of a library search or a keyword-in-context query at once, after a preview.
 
     kind="search"  the library search (qualia_core.search): each hit's turn, the matched words as the passage
-                   (every match of the turn's terms), or the whole turn when no words can be pointed at
+                   (every match of the turn's terms; words next to each other make one passage), or the whole
+                   turn when no words can be pointed at
     kind="kwic"    the keyword_in_context plugin, run on each document through the core (its rules: literal
                    words, spacing and apostrophes relaxed, whole words, case-insensitive): each hit's exact words
 
@@ -34,7 +35,18 @@ def _search_hits(library, query: str, documents) -> Iterable[tuple[str, int, lis
         raise CodingError(f"The search {query!r} finds {result.total} turns; auto-coding codes at most {LIMIT} at "
                           "once: narrow the query or choose fewer documents.")
     for hit in result.hits:
-        yield hit.document_id, hit.turn, list(hit.spans)
+        yield hit.document_id, hit.turn, _joined(hit.spans, hit.text)
+
+
+def _joined(spans, text: str) -> list[tuple[int, int]]:
+    """Matched words next to each other (only spaces between) as one span: `remote control` is one passage."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and (a <= out[-1][1] or not text[out[-1][1]:a].strip()):
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _locate(match: str, text: str, pos: int, case_sensitive: bool) -> tuple[int, int] | None:
