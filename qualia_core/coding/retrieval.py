@@ -58,8 +58,8 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
     """The passages matching every filter given (each a value or a list), one row per (passage, code).
     `code` keeps the rows of that code (and, `with_children`, of the codes under it); `speaker` is a name as
     shown or as in the file. `texts=False` leaves `text` and `turn_text` empty (the analytics need neither:
-    the turns' text is not even read); `lean=True` reads no turn at all (also no speaker, participant or times:
-    what coder agreement and the code × document matrix need)."""
+    the turns' text is not even read); `lean=True` reads no turn at all, nor guid, time coded or memo (what
+    coder agreement and the code × document matrix need: codes, documents, turns, offsets and coders)."""
     from sqlalchemy import and_, func, literal, select
 
     from ..store import models as t
@@ -77,9 +77,10 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
         joined = (joined.join(tu, and_(tu.c.document_id == p.c.document_id, tu.c.idx == p.c.turn))
                   .outerjoin(s, and_(s.c.document_id == tu.c.document_id, s.c.original == tu.c.speaker))
                   .outerjoin(pa, pa.c.id == s.c.participant_id))
-    query = (select(p.c.id, p.c.guid, pc.c.code_id, p.c.document_id, literal(None).label("name"), p.c.turn,
-                    *turn_columns, p.c.start,
-                    p.c.end, *text_columns, p.c.coder, p.c.created_at, p.c.memo).select_from(joined))
+    guid, created, memo = ((literal(None).label("guid"), literal(None).label("created_at"), literal(None).label("memo"))
+                           if lean else (p.c.guid, p.c.created_at, p.c.memo))
+    query = (select(p.c.id, guid, pc.c.code_id, p.c.document_id, literal(None).label("name"), p.c.turn, *turn_columns,
+                    p.c.start, p.c.end, *text_columns, p.c.coder, created, memo).select_from(joined))
     codes = _listed(code)
     if codes is not None:
         ids: set[int] = set()
