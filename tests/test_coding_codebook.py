@@ -140,6 +140,17 @@ def test_bad_coding_input_names_the_document_turn_and_bounds_and_writes_nothing(
     with pytest.raises(CodingError, match=r"passage 2 of 2: .*no turn 9"):
         codes.code_many([good, dict(good, turn=9)])
     assert codes.passages().empty  # the good row was not written either
+    guid = "5a8b1c2d-0000-4000-8000-000000000001"
+    codes.code(doc, 0, 0, 4, codes="Trust", coder="ana", guid=guid)
+    assert codes.code(doc, 0, 0, 4, codes="Trust", coder="ana", guid=guid).guid == guid  # the same passage again
+    with pytest.raises(CodingError, match=f"GUID {guid} is already in the study"):
+        codes.code(doc, 1, codes="Trust", coder="ana", guid=guid)
+    with pytest.raises(CodingError, match="not a GUID"):
+        codes.code(doc, 1, codes="Trust", coder="ana", guid="not-a-guid")
+    with pytest.raises(CodingError, match="same GUID"):
+        other = "5a8b1c2d-0000-4000-8000-000000000002"
+        codes.code_many([dict(good, turn=1, guid=other), dict(good, turn=2, guid=other)])
+    assert len(codes.passages()) == 1
 
 
 def test_uncode_takes_codes_off_and_a_passage_without_codes_goes(core, doc):
