@@ -227,3 +227,25 @@ def test_deleting_a_document_removes_its_passages_and_memos(core, doc):
         assert c.execute(select(func.count()).select_from(t.passages)).scalar() == 0
         assert c.execute(select(func.count()).select_from(t.passage_codes)).scalar() == 0
         assert c.execute(select(func.count()).select_from(t.memos)).scalar() == 1
+
+
+def test_ids_and_offsets_read_from_the_passages_table_can_be_passed_back(core, doc):
+    """Pages and notebooks take ids, turns and offsets from DataFrames: numpy integers are whole numbers too."""
+    codes = core.codes
+    codes.add_code("Trust")
+    codes.add_code("Design")
+    codes.code(doc, 0, 0, 6, codes="Trust", coder="ana")
+    row = codes.passages().iloc[0]
+    assert type(row.passage_id).__module__ == "numpy"
+    again = codes.code(row.document_id, row.turn, row.start, row.end, codes=[row.code_id, "Design"], coder="ana")
+    assert again.id == row.passage_id and len(again.code_ids) == 2
+    memo = codes.add_memo("passage", row.passage_id, "note", "ana")
+    memo_id = codes.memos()["memo_id"].iloc[0]
+    assert codes.update_memo(memo_id, "a longer note", "ana").id == memo.id
+    codes.delete_memo(memo_id)
+    assert codes.set_passage_memo(row.passage_id, "kept").memo == "kept"
+    assert codes.uncode(row.passage_id, codes=[row.code_id]).code_ids == (codes.get_code("Design").id,)
+    with pytest.raises(CodingError, match="whole number"):
+        codes.uncode(1.5)
+    with pytest.raises(CodingError, match="must be a whole number of characters"):
+        codes.code(doc, 0, 0.5, 3, codes="Trust", coder="ana")

@@ -11,7 +11,7 @@ import difflib
 
 from ..errors import CodingError
 from .model import SEPARATOR, Code
-from .store import check_code_name, check_color, check_text_name, new_guid, now
+from .store import check_code_name, check_color, check_text_name, new_guid, now, whole
 
 
 def _rows(connection):
@@ -52,7 +52,8 @@ def resolve(book: list[Code], code) -> Code:
         code = code.id
     if isinstance(code, bool):
         raise CodingError(f"{code!r} does not name a code: give a code's name, path or id.")
-    if isinstance(code, int):
+    if whole(code) is not None:
+        code = whole(code)
         for c in book:
             if c.id == code:
                 return c

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import CodingError
 from .codes import codebook, forget_passages, resolve
 from .model import Passage
-from .store import check_coder, check_span, document_names, new_guid, now, turn_lengths, utc
+from .store import check_coder, check_span, document_names, new_guid, now, turn_lengths, utc, whole
 
 KEYS = {"document_id", "turn", "start", "end", "codes", "coder", "memo", "guid", "created_at"}
 
@@ -120,8 +120,9 @@ def get_passage(connection, passage_id) -> Passage:
 
     from ..store import models as t
 
-    if isinstance(passage_id, bool) or not isinstance(passage_id, int):
+    if whole(passage_id) is None:
         raise CodingError(f"A passage is named by its id (a whole number), not {passage_id!r}.")
+    passage_id = whole(passage_id)
     row = connection.execute(select(t.passages).where(t.passages.c.id == passage_id)).first()
     if row is None:
         raise CodingError(f"No passage {passage_id}: it may have been uncoded, or its document deleted.")
