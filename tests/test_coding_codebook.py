@@ -36,6 +36,9 @@ def test_codes_form_a_tree_listed_in_tree_order_with_paths(core):
     assert book[2].parent_id == trust.id and len(book[2].guid) == 36
     assert all(c.color.startswith("#") and len(c.color) == 7 for c in book)  # a colour is chosen when none given
     assert codes.get_code("Trust › Doubt").name == "Doubt" and codes.get_code("doubt").path == "Trust › Doubt"
+    assert codes.get_code("Trust > Doubt").name == "Doubt"
+    codes.add_code("A>B")  # '>' may be in a name: the name itself is found first
+    assert codes.get_code("A>B").name == "A>B"
 
 
 def test_code_names_are_checked_and_unknown_codes_name_close_ones(core):
@@ -100,6 +103,10 @@ def test_coding_words_of_a_turn_and_reading_them_back(core, doc):
     assert codes.passages(speaker="Bruno Costa")["passage_id"].tolist() == [whole.id]
     assert codes.passages(document=[doc], code=["Trust", "Design"], coder=["ana"]).shape[0] == 2
     assert codes.passages(document="nothing-here").empty
+    codes.add_code("Shape", parent="Design")
+    shaped = codes.code(doc, 2, codes="Design › Shape", coder="ana")
+    assert shaped.id not in codes.passages(code="Design")["passage_id"].tolist()
+    assert shaped.id in codes.passages(code="Design", with_children=True)["passage_id"].tolist()
 
 
 def test_coding_the_same_span_again_is_a_no_op_and_a_new_code_joins_the_passage(core, doc):

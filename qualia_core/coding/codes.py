@@ -60,8 +60,10 @@ def resolve(book: list[Code], code) -> Code:
         raise CodingError(f"No code with id {code} in the codebook: it may have been deleted or merged.")
     if not isinstance(code, str) or not code.strip():
         raise CodingError(f"{code!r} does not name a code: give a code's name, path or id.")
-    wanted = _normal(code)
-    for match in ([c for c in book if c.path == wanted], [c for c in book if c.name == wanted],
+    exact = " ".join(code.split())
+    wanted = _normal(code)  # "Parent > Child" is read as a path too
+    for match in ([c for c in book if c.path == exact], [c for c in book if c.path == wanted],
+                  [c for c in book if c.name == wanted],
                   [c for c in book if c.path.casefold() == wanted.casefold()],
                   [c for c in book if c.name.casefold() == wanted.casefold()]):
         if len(match) == 1:
