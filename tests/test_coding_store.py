@@ -46,6 +46,9 @@ def test_coding_reads_and_writes_the_same_on_each_database(core):
     assert rows[["turn", "code", "text", "coder"]].values.tolist() == [
         [0, "Product", "remote control", "bruno"], [1, "Design", "doubt", "ana"],
         [1, "Product › Doubt", "doubt", "ana"], [1, "Product", "remote control", "bruno"]]
+    assert codes.matrix(by="document").loc["Product"].tolist() == [2]
+    assert codes.matrix(by="speaker").loc["Design"].tolist() == [0, 1]
+    assert codes.agreement("ana", "bruno").set_index("code").loc["Product", "only_b"] == len("remote control") * 2
     codes.merge_codes("Product › Doubt", "Design")
     assert codes.passages(code="Design")["passage_id"].tolist() == [p.id]
     codes.add_memo("passage", p.id, "hesitant", "ana")
