@@ -153,3 +153,10 @@ def test_memos_on_the_study_a_document_a_code_and_a_passage(core, doc):
         codes.add_memo("study", None, "  ", "ana")
     with pytest.raises(CodingError, match="author is empty"):
         codes.add_memo("study", None, "text", "")
+    with pytest.raises(CodingError, match="memo has 100,001 characters; at most 100,000"):
+        codes.add_memo("study", None, "x" * 100_001, "ana")
+    with pytest.raises(CodingError, match="passage's memo has 100,001"):
+        codes.set_passage_memo(p.id, "x" * 100_001)
+    with pytest.raises(CodingError, match="description must be text"):
+        codes.describe_code("Trust", 42)
+    assert len(codes.memos()) == 3

@@ -11,7 +11,7 @@ import difflib
 
 from ..errors import CodingError
 from .model import SEPARATOR, Code
-from .store import check_code_name, check_color, check_text_name, new_guid, now, whole
+from .store import check_code_name, check_color, check_long_text, check_text_name, new_guid, now, whole
 
 
 def _rows(connection):
@@ -108,7 +108,7 @@ def add_code(connection, name, parent=None, color=None, description="", *, guid=
     parent_id = resolve(book, parent).id if parent is not None else None
     _check_free(book, name, parent_id)
     row = dict(guid=new_guid(guid), name=name, parent_id=parent_id, color=check_color(color, len(book)),
-               description=str(description or ""),
+               description=check_long_text(description, "code's description"),
                created_by=check_text_name(created_by, "code's author", 64) if created_by else None,
                created_at=now())
     code_id = connection.execute(insert(t.codes).values(**row).returning(t.codes.c.id)).scalar_one()
@@ -221,7 +221,7 @@ def set_code_color(connection, code, color) -> Code:
 
 def describe_code(connection, code, description) -> Code:
     found = resolve(codebook(connection), code)
-    _update(connection, found.id, description=str(description or ""))
+    _update(connection, found.id, description=check_long_text(description, "code's description"))
     return resolve(codebook(connection), found.id)
 
 

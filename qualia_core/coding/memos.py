@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import CodingError
 from .codes import codebook, resolve
 from .model import MEMO_COLUMNS, TARGET_KINDS, Memo
-from .store import check_text_name, new_guid, now, utc, whole
+from .store import check_long_text, check_text_name, new_guid, now, utc, whole
 
 
 def _target(connection, kind, target_id) -> str | None:
@@ -46,9 +46,7 @@ def _target(connection, kind, target_id) -> str | None:
 
 
 def _check_text(text) -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise CodingError("The memo is empty: write its text.")
-    return text
+    return check_long_text(text, "memo", empty_ok=False)
 
 
 def _memo(row) -> Memo:

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import CodingError
 from .codes import codebook, forget_passages, resolve
 from .model import Passage
-from .store import check_coder, check_span, document_names, new_guid, now, turn_lengths, utc, whole
+from .store import check_coder, check_long_text, check_span, document_names, new_guid, now, turn_lengths, utc, whole
 
 KEYS = {"document_id", "turn", "start", "end", "codes", "coder", "memo", "guid", "created_at"}
 
@@ -47,9 +47,7 @@ def _checked(rows: list[Mapping[str, Any]], connection) -> list[dict]:
             created = row.get("created_at")
             if created is not None and not isinstance(created, datetime):
                 raise CodingError(f"created_at must be a datetime, not {created!r}.")
-            memo = row.get("memo") or ""
-            if not isinstance(memo, str):
-                raise CodingError(f"The memo must be text, not {type(memo).__name__}.")
+            memo = check_long_text(row.get("memo"), "passage's memo")
             out.append(dict(document_id=doc_id, turn=turn, start=start, end=end,
                             code_ids=_code_ids(book, row.get("codes")), coder=check_coder(row.get("coder")),
                             memo=memo, guid=new_guid(row.get("guid")), created_at=utc(created) or now()))
@@ -155,8 +153,7 @@ def set_passage_memo(connection, passage_id, text) -> Passage:
 
     from ..store import models as t
 
-    if text is not None and not isinstance(text, str):
-        raise CodingError(f"A passage's memo is text, not {type(text).__name__}.")
+    text = check_long_text(text, "passage's memo")
     passage = get_passage(connection, passage_id)
     connection.execute(update(t.passages).where(t.passages.c.id == passage.id).values(memo=text or ""))
     return get_passage(connection, passage.id)

@@ -13,6 +13,7 @@ from ..errors import CodingError, LibraryError
 from ..names import check_name
 
 NAME_LIMIT = 200
+TEXT_LIMIT = 100_000  # characters of a memo or a code's description (a long chapter; bounded cost everywhere)
 CODER_LIMIT = 64
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac")  # Tableau 10: distinct, readable under text
@@ -60,6 +61,18 @@ def check_text_name(value, field: str, limit: int = NAME_LIMIT) -> str:
         check_name(value, field)
     except LibraryError as exc:
         raise CodingError(str(exc)) from None
+    return value
+
+
+def check_long_text(value, field: str, *, empty_ok: bool = True) -> str:
+    """A memo or description: text of at most TEXT_LIMIT characters (kept as written)."""
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        raise CodingError(f"The {field} must be text, not {type(value).__name__}.")
+    if not empty_ok and not value.strip():
+        raise CodingError(f"The {field} is empty: write its text.")
+    if len(value) > TEXT_LIMIT:
+        raise CodingError(f"The {field} has {len(value):,} characters; at most {TEXT_LIMIT:,} are kept: split it.")
     return value
 
 
@@ -135,7 +148,7 @@ def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int]
     return turn, start, end
 
 
-__all__ = ["whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
+__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
            "document_names", "turn_lengths", "check_span", "PALETTE"]
 
 
