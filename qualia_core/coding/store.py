@@ -148,8 +148,8 @@ def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int]
     return turn, start, end
 
 
-__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
-           "document_names", "turn_lengths", "check_span", "PALETTE"]
+__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color",
+           "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE"]
 
 
 def forget_document(connection, doc_id: str) -> None:
