@@ -148,10 +148,6 @@ def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int]
     return turn, start, end
 
 
-__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color",
-           "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE"]
-
-
 def forget_document(connection, doc_id: str) -> None:
     """Delete the memos on a document and on its passages, inside the caller's transaction (before the document
     itself: its passages go with it by ON DELETE CASCADE)."""
@@ -189,3 +185,8 @@ def turn_length_lists(connection, doc_ids: Iterable[str] | None = None) -> dict[
 
 
 _LENGTHS: dict[tuple[str, str], list[int]] = {}
+
+
+__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color",
+           "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE",
+           "forget_document", "turn_length_lists"]
