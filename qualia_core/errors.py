@@ -13,6 +13,7 @@
       AccountError              an account operation cannot be done (bad name or password, the last admin)
       SignInError               a sign-in is refused (wrong name or password, or throttled: retry_after)
       PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
+      ExchangeError             a REFI-QDA file (.qdpx, .qdc) cannot be read or written (names the file and what)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -139,3 +140,14 @@ class PermissionDeniedError(QualiaError):
         self.needed = needed
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
+
+
+class ExchangeError(QualiaError):
+    """A REFI-QDA project (.qdpx) or codebook (.qdc) cannot be read or written: a malformed or hostile archive, an
+    XML error, a reference to nothing, a selection outside its text. `source` names the file (and the member or
+    element inside it), `reason` says what is wrong; nothing was changed."""
+
+    def __init__(self, source: str, reason: str, action: str = "read"):
+        self.source = source
+        self.reason = reason
+        super().__init__(f"Cannot {action} {source}: {reason}")
