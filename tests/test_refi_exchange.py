@@ -219,3 +219,40 @@ def test_the_codebook_goes_out_and_comes_in_as_a_qdc(study, tmp_path):
     assert [(c.guid, c.path, c.color, c.description) for c in fresh.codes.codebook() if c.path != "Home"] == \
         [m for m in mine if m[1] != "Home"]
     assert fresh.codes.import_qdc(path) == {"added": 0, "existing": 3}
+
+
+def test_names_replaced_in_the_speech_go_out_replaced_with_the_selection_on_the_same_words(tmp_path):
+    core = new_core(tmp_path / "data")
+    entry, _ = core.library.add("m.txt", TIMED.encode())
+    core.library.set_speaker_names(entry.id, {"Ana Silva": "P01", "Bruno Costa": "P02"})
+    core.library.set_names_in_speech(entry.id, True)
+    core.codes.add_code("Thanks")
+    core.codes.code(entry.id, 2, 0, len("Thank you Bruno"), codes=["Thanks"], coder="ana")
+    second = core.codes.turn_texts(entry.id)[1]["text"]
+    core.codes.code(entry.id, 1, second.index("sell"), len(second), codes=["Thanks"], coder="ana")
+    project = read_qdpx(core.export_qdpx(tmp_path / "m.qdpx"))
+    [src] = project.sources
+    assert "Bruno" not in src.text and "Ana" not in src.text
+    assert sorted(selection_texts(project).values()) == ["Thank you P02", "sell, P01."]
+    fresh = new_core(tmp_path / "second")
+    fresh.import_qdpx(tmp_path / "m.qdpx")
+    assert sorted(fresh.codes.passages()["text"]) == ["Thank you P02", "sell, P01."]
+
+
+def test_turns_are_found_in_texts_other_tools_write():
+    from qualia_core.coding.source_text import Alignment, render
+
+    # line breaks inside a turn (the parser joins them with one space), CRLF, a turn text that also occurs
+    # inside the speaker label and the time before it
+    source = "[0:00:01] Ann 1: 1\r\nBob: a long\r\n  turn  here\r\nAnn 1: end\r\n"
+    align = Alignment(source, ["1", "a long turn here", "end"])
+    assert align.missing is None
+    assert align.spans[0] == (source.index(": 1") + 2, source.index(": 1") + 3)
+    start, end = source.index("long"), source.index("here") + 4
+    assert align.pieces(start, end) == [(1, 2, 16)]  # "long turn here" in the parsed turn
+    assert align.pieces(source.index("turn"), source.index("end") + 3) == [(1, 7, 16), (2, 0, 3)]
+    assert align.pieces(0, source.index(": 1")) == []  # the time and label only: no words
+    assert Alignment("one\n", ["two"]).missing == 0
+    rendered = render([{"speaker": None, "start": None, "shown": "First paragraph\nstill"},
+                       {"speaker": None, "start": None, "shown": "Second"}])
+    assert rendered.text == "First paragraph still\n\nSecond\n" and rendered.bodies == [0, 23]

@@ -53,10 +53,6 @@ def render(turns: list[dict]) -> Rendered:
     return Rendered("".join(parts), bodies)
 
 
-def _loose(text: str) -> re.Pattern:
-    return re.compile(r"\s+".join(map(re.escape, text.split())))
-
-
 class Alignment:
     """Where each of `turn_texts` lies in `source` (None when some turn cannot be found: see `missing`)."""
 
@@ -77,16 +73,24 @@ class Alignment:
         self._starts = [a for a, _ in self.spans]
 
     def _find(self, text: str, pos: int) -> tuple[int, int] | None:
+        """The first place from `pos` holding `text` with white space (or the text's ends) on both sides, so a turn
+        is not found inside a speaker label or a time; then the same allowing any white space between words;
+        then anywhere."""
         source = self.source
         if not text.strip():
             return (pos, pos)
         at = source.find(text, pos)
-        while at >= 0 and at > 0 and not source[at - 1].isspace():  # not inside a label or a time
+        while at >= 0 and not self._bounded(at, at + len(text)):
             at = source.find(text, at + 1)
         if at >= 0:
             return (at, at + len(text))
-        found = _loose(text).search(source, pos)
+        words = r"\s+".join(map(re.escape, text.split()))
+        found = re.compile(r"(?<!\S)" + words + r"(?!\S)").search(source, pos) or re.compile(words).search(source, pos)
         return (found.start(), found.end()) if found else None
+
+    def _bounded(self, a: int, b: int) -> bool:
+        source = self.source
+        return (a == 0 or source[a - 1].isspace()) and (b == len(source) or source[b].isspace())
 
     def _map(self, k: int) -> list[int] | None:
         if k not in self._maps:
