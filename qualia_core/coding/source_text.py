@@ -21,6 +21,12 @@ from dataclasses import dataclass
 from ..labels import clock
 
 _BREAKS = str.maketrans({"\n": " ", "\r": " ", "\u2028": " ", "\u2029": " ", "\x0b": " ", "\x0c": " "})
+_BREAK = re.compile("[\n\r\u2028\u2029\x0b\x0c]")
+
+
+def _one_line(text: str) -> str:
+    """`text` with each line break a space (one character for one: offsets stay put)."""
+    return text.translate(_BREAKS) if _BREAK.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -43,8 +49,8 @@ def render(turns: list[dict]) -> Rendered:
         start = turn.get("start")
         prefix = f"[{clock(start)}] " if start is not None and start == start and start >= 0 else ""
         if turn.get("speaker"):
-            prefix += f"{str(turn['speaker']).translate(_BREAKS)}: "
-        body = str(turn["shown"]).translate(_BREAKS)
+            prefix += f"{_one_line(str(turn['speaker']))}: "
+        body = _one_line(str(turn["shown"]))
         bodies.append(pos + len(prefix))
         parts.append(prefix)
         parts.append(body)
