@@ -234,7 +234,7 @@ class QualiaCore:
             if self._codes is None:
                 from .coding.api import Coding
 
-                self._codes = Coding(self.library)
+                self._codes = Coding(self.library, self)
             return self._codes
 
     def export_qdpx(self, path: str | Path, documents=None) -> Path:

@@ -55,6 +55,11 @@ class LibraryError(QualiaError):
     """A library operation the user asked for cannot be done (unknown id, bad name…)."""
 
 
+class CodingError(QualiaError):
+    """A coding operation cannot be done: an unknown code (close names are listed), document, turn, passage or
+    memo, offsets outside the turn's text, an empty coder or name, a clashing code name."""
+
+
 class PathError(QualiaError):
     """A path given to Qualia (the data dir, a backup dir…) cannot name a file; the message names it."""
 
@@ -141,11 +146,6 @@ class PermissionDeniedError(QualiaError):
         self.needed = needed
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
-
-
-class CodingError(QualiaError):
-    """A coding operation cannot be done: an unknown code (close names are listed), document, turn, passage or
-    memo, offsets outside the turn's text, an empty coder or name, a clashing code name."""
 
 
 class ExchangeError(QualiaError):
