@@ -248,3 +248,9 @@ def test_not_a_zip_not_xml_or_not_the_schema_is_refused(tmp_path):
     refused(archive(tmp_path / "broken.qdpx", {"project.qde": "<Project"}), "not well-formed", "line 1")
     bad = '<?xml version="1.0"?>\n<Project xmlns="urn:QDA-XML:project:1.0"><Users/></Project>'
     refused(archive(tmp_path / "invalid.qdpx", {"project.qde": bad}), "Project.xsd", "line 2")
+
+
+def test_a_source_larger_than_a_document_may_be_is_refused_unread(tmp_path):
+    path = archive(tmp_path / "big.qdpx", valid_members())
+    with pytest.raises(ExchangeError, match="Meeting 1.*more than a document may be"):
+        read_qdpx(path, limits=Limits(source_bytes=10))

@@ -256,3 +256,15 @@ def test_turns_are_found_in_texts_other_tools_write():
     rendered = render([{"speaker": None, "start": None, "shown": "First paragraph\nstill"},
                        {"speaker": None, "start": None, "shown": "Second"}])
     assert rendered.text == "First paragraph still\n\nSecond\n" and rendered.bodies == [0, 23]
+
+
+def test_an_export_of_some_documents_carries_only_theirs(study, tmp_path):
+    design = next(e for e in study.library.list() if e.name == "design meeting")
+    project = read_qdpx(study.export_qdpx(tmp_path / "one.qdpx", documents=[design.id]))
+    assert [s.name for s in project.sources] == ["design meeting"]
+    assert sorted(selection_texts(project).values()) == ["I doubt it will sell, Ana.", "Thank you",
+                                                        "trust the remote control"]
+    notes = sorted(n.text for n in project.notes)  # the study's, the document's, the code's and the passage's
+    assert notes == ["Compare with meeting 4.", "Journal: first pass.\nTwo meetings so far.",
+                     "Recorded in a noisy room.", "Trust as stated, not inferred."]
+    assert [c.name for c, _ in walk(project.codes)] == ["Home", "Trust", "Doubt"]  # the whole codebook

@@ -170,10 +170,11 @@ def import_qdc(coding, path: str | Path, *, author: str | None = None) -> dict:
 
 def import_qdpx(coding, path: str | Path, *, coder: str | None = None, max_bytes: int | None = None):
     """Read a .qdpx into the study (see exchange_import.import_project); returns an ImportSummary."""
-    from ..refi import read_qdpx
+    from ..refi import Limits, read_qdpx
     from .exchange_import import import_project
 
-    return import_project(coding, read_qdpx(path), Path(path).name, coder=coder, max_bytes=max_bytes)
+    limits = Limits(source_bytes=max_bytes) if max_bytes else Limits()
+    return import_project(coding, read_qdpx(path, limits=limits), Path(path).name, coder=coder, max_bytes=max_bytes)
 
 
 __all__ = ["build_project", "export_qdpx", "export_qdc", "import_qdc", "import_qdpx", "refi_codes", "user_guid",

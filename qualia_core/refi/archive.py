@@ -37,7 +37,8 @@ class Limits:
     members: int = 50_000
     total_bytes: int = 1024 * 1024 * 1024  # unpacked, all members read
     ratio: int = 200  # unpacked / packed, for members over 1 MiB (text packs 3-10x, generated XML ~30x)
-    member_bytes: int = 512 * 1024 * 1024
+    member_bytes: int = 256 * 1024 * 1024  # project.qde: ~500 bytes a selection
+    source_bytes: int = 50 * 1024 * 1024  # one source's text (the import passes the library's document limit)
 
 
 # ------------------------------------------------------------------ writing
@@ -137,6 +138,9 @@ class _Archive:
         info = self.find(f"{SOURCES}/{name}") or self.find(name)
         if info is None:
             raise ExchangeError(where, f"its text {SOURCES}/{name} is missing from the archive")
+        if info.file_size > self.limits.source_bytes:
+            raise ExchangeError(where, f"its text is {info.file_size / 1e6:.1f} MB, more than a document may be "
+                                       f"({self.limits.source_bytes / 1e6:.0f} MB, QUALIA_MAX_DOCUMENT_MB)")
         data = self.read(info)
         try:
             text = data.decode("utf-8")
