@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qualia_core import QualiaCore  # noqa: E402
+from qualia_core.coding.exchange_import import plan_import  # noqa: E402
 from qualia_core.refi import read_qdpx  # noqa: E402
 
 
@@ -91,6 +92,7 @@ def main() -> int:
     peer_s, _ = timed(zip_peer, args.repeat)
     read_s, project = timed(lambda: read_qdpx(out), args.repeat)
     selections = sum(len(s.selections) for s in project.sources)
+    plan_s, _ = timed(lambda: plan_import(project, out.name, "bench", None), args.repeat)
     imports = []
     for _ in range(args.repeat):
         target = fresh("import")
@@ -102,6 +104,7 @@ def main() -> int:
     print(f"export_qdpx          {export_s:6.2f} s   (target <= 10 s)   peer: zip of the texts alone "
           f"{peer_s:5.2f} s, ratio {export_s / peer_s:5.1f}x")
     print(f"read_qdpx (checked)  {read_s:6.2f} s")
+    print(f"planning the import  {plan_s:6.2f} s   (parse each source, place every selection; nothing written)")
     print(f"import_qdpx          {import_s:6.2f} s   (target <= 15 s)   peer: adding the meetings to a library "
           f"{add_peer:5.2f} s, ratio {import_s / add_peer:5.1f}x")
     print(f"imported: {len(summary.documents_added)} documents, {summary.passages:,} passages, {summary.memos} memos")

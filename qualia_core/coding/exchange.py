@@ -2,12 +2,12 @@
 `core.codes.export_qdc` / `import_qdc` do.
 
 Export: each document becomes a TextSource whose text is its transcript as lines (see source_text.py: speakers
-and speech as shown, so pseudonyms go out, never the originals), each passage a PlainTextSelection at its words
+and speech as shown: pseudonyms go out in place of the speakers' names), each passage a PlainTextSelection at its words
 (the turn's offsets moved to that line) carrying one Coding per code, by the coder as a User; the passage's memo
 is the selection's Description; memos become Notes, pointed at by the study (project), a document (source), a
 code or a passage (selection). GUIDs are the study's own (codes, passages, memos), or fixed by what they stand
-for (a document by its file's sha256, a user by name, a coding by passage and code), so exporting twice gives
-the same file.
+for (a document by its file's sha256, a user by name, a coding by passage and code), so two exports of a
+study differ only in their creation time.
 
 Import (exchange_import.py) reads a project back into the study, keeping GUIDs, all or nothing.
 """

@@ -100,16 +100,16 @@ class _Archive:
                                             f"from {info.compress_size:,} (a zip bomb?); refused")
             declared += info.file_size
             self.members[info.filename] = info
+        self._lowered = {}
+        for name, info in self.members.items():
+            self._lowered.setdefault(name.lower(), info)
         if declared > limits.total_bytes:
             raise ExchangeError(source, f"it unpacks to {declared:,} bytes, more than {limits.total_bytes:,} "
                                         "(a zip bomb?); refused")
 
     def find(self, name: str) -> zipfile.ZipInfo | None:
         """The member named `name`, or differing only in case (archives made on Windows)."""
-        if name in self.members:
-            return self.members[name]
-        lowered = name.lower()
-        return next((i for n, i in self.members.items() if n.lower() == lowered), None)
+        return self.members.get(name) or self._lowered.get(name.lower())
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """Its bytes, counted as they come (never more than it declares, nor than the limit in all)."""
