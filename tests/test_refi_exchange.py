@@ -268,3 +268,24 @@ def test_an_export_of_some_documents_carries_only_theirs(study, tmp_path):
     assert notes == ["Compare with meeting 4.", "Journal: first pass.\nTwo meetings so far.",
                      "Recorded in a noisy room.", "Trust as stated, not inferred."]
     assert [c.name for c, _ in walk(project.codes)] == ["Home", "Trust", "Doubt"]  # the whole codebook
+
+
+def test_a_document_that_is_not_a_transcript_goes_out_as_paragraphs_and_comes_back_the_same(tmp_path):
+    core = new_core(tmp_path / "data")
+    prose = ("The first paragraph talks about\nremote work and how it feels.\n\n"
+             "A second paragraph: with a colon inside.\n\nThird one, short.\n")
+    entry, _ = core.library.add("essay.txt", prose.encode())
+    first = core.codes.turn_texts(entry.id)[0]["text"]
+    core.codes.add_code("Remote")
+    core.codes.code(entry.id, 0, first.index("remote"), first.index(" and"), codes=["Remote"], coder="ana")
+    core.codes.code(entry.id, 2, codes=["Remote"], coder="bea")
+    project = read_qdpx(core.export_qdpx(tmp_path / "essay.qdpx"))
+    assert project.sources[0].text == ("The first paragraph talks about remote work and how it feels.\n\n"
+                                       "A second paragraph: with a colon inside.\n\nThird one, short.\n")
+    fresh = new_core(tmp_path / "second")
+    fresh.import_qdpx(tmp_path / "essay.qdpx")
+    [doc] = fresh.library.list()
+    assert [t["text"] for t in fresh.codes.turn_texts(doc.id)] == [t["text"] for t in core.codes.turn_texts(entry.id)]
+    rows = fresh.codes.passages().sort_values("turn")
+    assert list(zip(rows["turn"], rows["text"], rows["coder"])) == [(0, "remote work", "ana"),
+                                                                    (2, "Third one, short.", "bea")]
