@@ -33,8 +33,11 @@ def new_core(path: Path) -> QualiaCore:
 
 @pytest.fixture
 def study(tmp_path) -> QualiaCore:
+    return fill(new_core(tmp_path / "first"))
+
+
+def fill(core: QualiaCore) -> QualiaCore:
     """Two meetings, a pseudonym, a code tree, passages by two coders and memos on everything."""
-    core = new_core(tmp_path / "first")
     lib, codes = core.library, core.codes
     timed, _ = lib.add("design meeting.txt", TIMED.encode())
     untimed, _ = lib.add("interview 3.txt", UNTIMED.encode())
@@ -289,3 +292,29 @@ def test_a_document_that_is_not_a_transcript_goes_out_as_paragraphs_and_comes_ba
     rows = fresh.codes.passages().sort_values("turn")
     assert list(zip(rows["turn"], rows["text"], rows["coder"])) == [(0, "remote work", "ana"),
                                                                     (2, "Third one, short.", "bea")]
+
+
+def test_the_round_trip_and_the_undoing_hold_on_postgresql_too(tmp_path, monkeypatch, postgres_server):
+    urls = [postgres_server.create_database(), postgres_server.create_database()]
+    try:
+        monkeypatch.setenv("QUALIA_DATABASE_URL", urls[0])
+        first = fill(new_core(tmp_path / "first"))
+        path = first.export_qdpx(tmp_path / "first.qdpx")
+        monkeypatch.setenv("QUALIA_DATABASE_URL", urls[1])
+        second = new_core(tmp_path / "second")
+        second.import_qdpx(path)
+        assert semantic(read_qdpx(second.export_qdpx(tmp_path / "second.qdpx"))) == semantic(read_qdpx(path))
+        before = (second.library.list(), second.codes.codebook(), len(second.codes.passages()))
+        project = read_qdpx(path)
+        from qualia_core.refi import Code, new_guid, write_qdpx
+
+        project.codes.append(Code(new_guid(), "Home \u203a Away"))  # refused by the codebook, after the documents
+        for src in project.sources:
+            src.text += "\nP09: one more line.\n"  # new documents, which the failure must remove again
+        write_qdpx(project, tmp_path / "bad.qdpx")
+        with pytest.raises(ExchangeError, match="Home › Away"):
+            second.import_qdpx(tmp_path / "bad.qdpx")
+        assert (second.library.list(), second.codes.codebook(), len(second.codes.passages())) == before
+    finally:
+        for url in urls:
+            postgres_server.drop_database(url)
