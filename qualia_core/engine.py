@@ -237,6 +237,20 @@ class QualiaCore:
                 self._codes = Coding(self.library, self)
             return self._codes
 
+    def export_qdpx(self, path: str | Path, documents=None) -> Path:
+        """The study (or the `documents` given by id) as a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder,
+        validated against REFI's schema and written atomically (see qualia_core.coding.exchange)."""
+        from .coding.exchange import export_qdpx
+
+        return export_qdpx(self.codes, path, documents)
+
+    def import_qdpx(self, path: str | Path, *, coder: str | None = None):
+        """Read a REFI-QDA project (.qdpx) into the study, all or nothing; returns an ImportSummary (`.summary()`).
+        A malformed or hostile archive raises ExchangeError naming what is wrong, and changes nothing."""
+        from .coding.exchange import import_qdpx
+
+        return import_qdpx(self.codes, path, coder=coder, max_bytes=self.max_document_bytes)
+
     def search(self, query: str, documents=None, speakers=None, limit: int = 100):
         """Every turn of the library holding what `query` asks for (see qualia_core.search)."""
         from .search import search

@@ -14,6 +14,7 @@
       SignInError               a sign-in is refused (wrong name or password, or throttled: retry_after)
       PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
       CodingError               a coding operation cannot be done (unknown code, turn or passage, bad offsets)
+      ExchangeError             a REFI-QDA file (.qdpx, .qdc) cannot be read or written (names the file and what)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -146,3 +147,13 @@ class PermissionDeniedError(QualiaError):
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
 
+
+class ExchangeError(QualiaError):
+    """A REFI-QDA project (.qdpx) or codebook (.qdc) cannot be read or written: a malformed or hostile archive, an
+    XML error, a reference to nothing, a selection outside its text. `source` names the file (and the member or
+    element inside it), `reason` says what is wrong; nothing was changed."""
+
+    def __init__(self, source: str, reason: str, action: str = "read"):
+        self.source = source
+        self.reason = reason
+        super().__init__(f"Cannot {action} {source}: {reason}")

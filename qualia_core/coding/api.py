@@ -222,6 +222,19 @@ class Coding:
         frame = preview(self.library, self._run, query, kind=kind, documents=documents, **options)
         return self.code_many(rows(frame, codes, coder, memo)) if len(frame) else 0
 
+    # -- REFI-QDA codebook --
+    def export_qdc(self, path) -> "Path":
+        """The codebook as a REFI-QDA .qdc (NVivo, ATLAS.ti, MAXQDA, QualCoder), written atomically."""
+        from .exchange import export_qdc
+
+        return export_qdc(self, path)
+
+    def import_qdc(self, path, *, author: str | None = None) -> dict:
+        """Add a .qdc's codes (one transaction; codes already there by GUID or name are kept): {added, existing}."""
+        from .exchange import import_qdc
+
+        return import_qdc(self, path, author=author)
+
     def __repr__(self) -> str:
         return f"Coding({self.library.database_url!r})"
 
