@@ -53,6 +53,10 @@ class LibraryError(QualiaError):
     """A library operation the user asked for cannot be done (unknown id, bad name…)."""
 
 
+class CodingError(QualiaError):
+    """A coding operation cannot be done (unknown code, passage outside its turn, bad coder…)."""
+
+
 class PathError(QualiaError):
     """A path given to Qualia (the data dir, a backup dir…) cannot name a file; the message names it."""
 
