@@ -29,6 +29,7 @@ PERMISSIONS = {
     "read": "viewer",  # see documents, their text, speakers, results
     "analyze": "viewer",  # run plugins and corpus views (results are derived, the study is unchanged)
     "edit": "researcher",  # change the study: documents, names, pseudonyms, coding
+    "code": "researcher",  # change the coding: codebook, passages, memos, auto-coding, REFI-QDA import
     "admin": "admin",  # accounts, backups and restore, plugins' circuit breakers
 }
 

@@ -63,6 +63,7 @@ class QualiaCore:
         self.guard = guard
         self.library = DocumentLibrary(self.data_dir, self._parse_stored, config.get("QUALIA_DATABASE_URL") or None)
         self._library_views = None
+        self._codes = None
 
     @property
     def guard(self) -> Guard | None:
@@ -224,6 +225,17 @@ class QualiaCore:
 
                 self._library_views = LibraryViews(self)
             return self._library_views
+
+    @property
+    def codes(self):
+        """The coding model of the study (codebook, passages, memos): a qualia_core.coding.Coding over the same
+        store as `library`."""
+        with self._discover_lock:
+            if self._codes is None:
+                from .coding.api import Coding
+
+                self._codes = Coding(self.library)
+            return self._codes
 
     def search(self, query: str, documents=None, speakers=None, limit: int = 100):
         """Every turn of the library holding what `query` asks for (see qualia_core.search)."""

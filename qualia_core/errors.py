@@ -13,6 +13,7 @@
       AccountError              an account operation cannot be done (bad name or password, the last admin)
       SignInError               a sign-in is refused (wrong name or password, or throttled: retry_after)
       PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
+      CodingError               a coding operation cannot be done (unknown code, turn or passage, bad offsets)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -143,3 +144,8 @@ class PermissionDeniedError(QualiaError):
         self.needed = needed
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
+
+
+class CodingError(QualiaError):
+    """A coding operation cannot be done: an unknown code (close names are listed), document, turn, passage or
+    memo, offsets outside the turn's text, an empty coder or name, a clashing code name."""

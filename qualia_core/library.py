@@ -384,6 +384,7 @@ class DocumentLibrary:
     def delete(self, doc_id: str) -> None:
         from sqlalchemy import delete, select
 
+        from .coding.store import forget_document
         from .store import models as t
 
         _check_id(doc_id)
@@ -393,6 +394,7 @@ class DocumentLibrary:
             if row is None:
                 raise LibraryError(f"No document '{doc_id}' in the library.")
             path = self.files / (row.sha256 + Path(row.source).suffix.lower())
+            forget_document(c, doc_id)  # memos on it and its passages; the passages go by cascade
             c.execute(delete(t.documents).where(where))  # its turns and speakers go with it (ON DELETE CASCADE)
         path.unlink(missing_ok=True)  # its bytes are no other document's: sha256 is unique
         self._docs.pop(doc_id, None)

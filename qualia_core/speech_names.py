@@ -82,6 +82,44 @@ def replacer(speaker_map: Mapping[str, str]) -> Callable[[str], str] | None:
     return replace
 
 
+#: one replaced name: (start, end) in the original text, (start, end) in the shown text
+Segment = tuple[int, int, int, int]
+
+
+def replaced_segments(text: str, speaker_map: Mapping[str, str]) -> tuple[str, list[Segment]]:
+    """The shown text of `text` (as `replacer` makes it) and where each replacement lies in both texts: the
+    offset map between a turn's stored text (what coded passages count in) and the text shown."""
+    found = replacements(speaker_map)
+    if not found:
+        return text, []
+    pattern, by_key = _compiled(tuple(sorted(found.items())))
+    parts, segments, last, shift = [], [], 0, 0
+    for m in pattern.finditer(text):
+        shown = by_key.get(_key(m.group(0)), m.group(0))
+        parts.append(text[last:m.start()])
+        parts.append(shown)
+        segments.append((m.start(), m.end(), m.start() + shift, m.start() + shift + len(shown)))
+        shift += len(shown) - (m.end() - m.start())
+        last = m.end()
+    parts.append(text[last:])
+    return "".join(parts), segments
+
+
+def map_offset(offset: int, segments: list[Segment], *, end: bool = False, to_shown: bool = True) -> int:
+    """`offset` in one text moved to the other (stored -> shown when `to_shown`, else back). An offset inside a
+    replaced name moves to that name's start (or, for an `end`, its end): a span keeps whole names."""
+    src, dst = (0, 2) if to_shown else (2, 0)
+    shift = 0
+    for seg in segments:
+        a, b = seg[src], seg[src + 1]
+        if offset <= a:
+            break
+        if offset < b or (end and offset == b):
+            return seg[dst + 1] if end else seg[dst]
+        shift = seg[dst + 1] - b
+    return offset + shift
+
+
 def refresh_turns(connection, doc_id: str) -> int:
     """Bring the document's `turns.shown_text` in step with its option and speaker names, inside the caller's
     transaction: the speech with the names replaced where it differs from the original, else NULL (the search
@@ -117,4 +155,4 @@ def set_names_in_speech(connection, doc_id: str, on: bool) -> None:
     refresh_turns(connection, doc_id)
 
 
-__all__ = ["replacements", "replacer", "refresh_turns", "set_names_in_speech", "TITLES"]
+__all__ = ["replacements", "replacer", "replaced_segments", "map_offset", "Segment", "refresh_turns", "set_names_in_speech", "TITLES"]

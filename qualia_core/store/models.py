@@ -9,6 +9,10 @@ migration in `migrations/versions/`; a test checks the two agree on SQLite and P
     participants  the people of the study, named by the researcher
     users         the accounts that may use the study: name, argon2 password hash, role, failed sign-ins
     sessions      signed-in sessions: the sha256 of each session token (the token itself is only in the cookie)
+    codes         the codebook: a tree of codes (name, colour, description), unique by name under one parent
+    passages      coded passages: character offsets in one turn's stored text (turns.text), coder, time, memo
+    passage_codes which codes each passage carries
+    memos         memos on the study (a journal), a document, a code or a passage: author, times, text
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
 
@@ -19,8 +23,8 @@ records anyway.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, false)
+from sqlalchemy import (Boolean, Column, DateTime, Float, ForeignKey, ForeignKeyConstraint, Index, Integer, MetaData,
+                        String, Table, Text, UniqueConstraint, false)
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -95,6 +99,58 @@ sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
+codes = Table(
+    "codes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guid", String(64), nullable=False, unique=True),  # REFI-QDA's GUID: kept across export and import
+    Column("name", String(200), nullable=False),
+    Column("parent_id", ForeignKey("codes.id", ondelete="CASCADE"), index=True),
+    Column("color", String(7), nullable=False),  # "#rrggbb"
+    Column("description", Text, nullable=False, default=""),
+    Column("created_by", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("parent_id", "name"),  # top-level names (parent NULL) are checked by qualia_core.coding
+)
+
+passages = Table(
+    "passages", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guid", String(64), nullable=False, unique=True),
+    Column("document_id", String(64), nullable=False),
+    Column("turn", Integer, nullable=False),  # the turn's idx
+    Column("start", Integer, nullable=False),  # character offsets in the turn's stored text (turns.text)
+    Column("end", Integer, nullable=False),
+    Column("coder", String(64), nullable=False),  # the account's name (or the name given with sign-in off)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("memo", Text, nullable=False, default=""),
+    # a passage lives in a turn of its document, and goes with them (ON DELETE CASCADE)
+    ForeignKeyConstraint(["document_id", "turn"], ["turns.document_id", "turns.idx"], ondelete="CASCADE",
+                         name="fk_passages_turn_turns"),
+    ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE",
+                         name="fk_passages_document_id_documents"),
+    Index("ix_passages_document_turn", "document_id", "turn"),
+    Index("ix_passages_coder", "coder"),
+)
+
+passage_codes = Table(
+    "passage_codes", metadata,
+    Column("passage_id", ForeignKey("passages.id", ondelete="CASCADE"), primary_key=True),
+    Column("code_id", ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+memos = Table(
+    "memos", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guid", String(64), nullable=False, unique=True),
+    Column("target_kind", String(16), nullable=False),  # study, document, code or passage
+    Column("target_id", String(64)),  # the document's id, the code's or passage's id as text; NULL for the study
+    Column("author", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_memos_target", "target_kind", "target_id"),
+)
+
 
 def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
     """False for the search index the migrations build beside the tables (FTS5 tables and the view they read
@@ -102,4 +158,5 @@ def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 
-__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "outside_the_models"]
+__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "codes", "passages",
+           "passage_codes", "memos", "outside_the_models"]

@@ -1,0 +1,166 @@
+"""`Coding`: the coding model of one study, as notebooks, pages, the REST API and REFI-QDA exchange call it
+(`core.codes`). Each method is one transaction on the study store; see the package docstring for an example.
+
+A code argument accepts a Code, its id, or its name or path ("Parent › Child"); an unknown one raises
+CodingError naming it and listing close names. Offsets count characters in the turn's stored text (what
+`turn_texts` returns as `text`); no offsets code the whole turn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from . import codes as _codes
+from . import memos as _memos
+from . import passages as _passages
+from . import retrieval as _retrieval
+from .model import Code, Memo, Passage
+
+_UNSET: Any = object()
+
+
+def default_coder() -> str:
+    """The coder when none is given (sign-in off, a notebook): the OS user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment (a container without $USER)
+        return "researcher"
+
+
+class Coding:
+    def __init__(self, library):
+        """`library`: the core's DocumentLibrary (its `store` is the study database, reopened after a restore)."""
+        self.library = library
+
+    def _write(self):
+        return self.library.store.transaction()
+
+    def _read(self):
+        return self.library.store.engine.connect()
+
+    # -- the codebook --
+    def add_code(self, name: str, parent=None, color: str | None = None, description: str = "", *,
+                 guid: str | None = None, created_by: str | None = None) -> Code:
+        with self._write() as c:
+            return _codes.add_code(c, name, parent, color, description, guid=guid, created_by=created_by)
+
+    def codebook(self) -> list[Code]:
+        """Every code, in tree order (each code followed by its children)."""
+        with self._read() as c:
+            return _codes.codebook(c)
+
+    def get_code(self, code) -> Code:
+        with self._read() as c:
+            return _codes.resolve(_codes.codebook(c), code)
+
+    def rename_code(self, code, name: str) -> Code:
+        with self._write() as c:
+            return _codes.rename_code(c, code, name)
+
+    def move_code(self, code, parent) -> Code:
+        with self._write() as c:
+            return _codes.move_code(c, code, parent)
+
+    def merge_codes(self, source, into) -> Code:
+        with self._write() as c:
+            return _codes.merge_codes(c, source, into)
+
+    def delete_code(self, code) -> list[int]:
+        """Delete the code, its children, their codings (passages left with no code go too) and memos."""
+        with self._write() as c:
+            return _codes.delete_code(c, code)
+
+    def set_code_color(self, code, color: str) -> Code:
+        with self._write() as c:
+            return _codes.set_code_color(c, code, color)
+
+    def describe_code(self, code, description: str) -> Code:
+        with self._write() as c:
+            return _codes.describe_code(c, code, description)
+
+    # -- passages --
+    def code(self, document_id: str, turn: int, start: int | None = None, end: int | None = None, codes=_UNSET,
+             coder: str = _UNSET, memo: str = "", *, guid: str | None = None, created_at=None) -> Passage:
+        """Code words of one turn (offsets in its stored text; none: the whole turn) with one or more codes.
+        The same span by the same coder again adds only the codes it lacks. `coder` defaults to the OS user."""
+        row = dict(document_id=document_id, turn=turn, start=start, end=end,
+                   codes=None if codes is _UNSET else codes, coder=default_coder() if coder is _UNSET else coder,
+                   memo=memo,
+                   guid=guid, created_at=created_at)
+        with self._write() as c:
+            _, ids = _passages.code_many(c, [row])
+            return _passages.get_passage(c, ids[0])
+
+    def code_many(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Code many passages in one transaction (dicts with the keys of `code`); all are checked before any is
+        written. Returns how many passages were created or given a code they lacked."""
+        with self._write() as c:
+            return _passages.code_many(c, list(rows))[0]
+
+    def passage(self, passage_id: int) -> Passage:
+        with self._read() as c:
+            return _passages.get_passage(c, passage_id)
+
+    def uncode(self, passage_id: int, codes=None) -> Passage | None:
+        """Take codes off a passage (None: all of them); one left without codes is deleted (None returned)."""
+        with self._write() as c:
+            return _passages.uncode(c, passage_id, codes)
+
+    def set_passage_memo(self, passage_id: int, text: str) -> Passage:
+        with self._write() as c:
+            return _passages.set_passage_memo(c, passage_id, text)
+
+    def passages(self, code=None, document=None, speaker=None, coder=None, *, with_children: bool = False
+                 ) -> pd.DataFrame:
+        """One row per (passage, code) with meeting, speaker as shown, time, coded words and their turn
+        (qualia_core.coding.PASSAGE_COLUMNS). Each filter takes a value or a list."""
+        with self._read() as c:
+            return _retrieval.passages(c, code, document, speaker, coder, with_children=with_children)
+
+    def overlapping(self, a, b) -> pd.DataFrame:
+        """Passages of code `a` overlapping a passage of code `b` in the same turn."""
+        with self._read() as c:
+            return _retrieval.overlapping(c, a, b)
+
+    def excluding(self, a, b) -> pd.DataFrame:
+        """Passages of code `a` overlapping no passage of code `b`."""
+        with self._read() as c:
+            return _retrieval.excluding(c, a, b)
+
+    def turn_texts(self, document_id: str) -> list[dict]:
+        """Each turn: turn, speaker, start, end, text (stored: offsets count in it), shown (what pages show),
+        segments (the offset map between them: qualia_core.speech_names.map_offset)."""
+        with self._read() as c:
+            return _retrieval.turn_texts(c, document_id)
+
+    # -- memos --
+    def add_memo(self, target_kind: str, target_id, text: str, author: str, *, guid: str | None = None,
+                 created_at=None) -> Memo:
+        with self._write() as c:
+            return _memos.add_memo(c, target_kind, target_id, text, author, guid=guid, created_at=created_at)
+
+    def update_memo(self, memo_id: int, text: str, author: str) -> Memo:
+        with self._write() as c:
+            return _memos.update_memo(c, memo_id, text, author)
+
+    def delete_memo(self, memo_id: int) -> None:
+        with self._write() as c:
+            _memos.delete_memo(c, memo_id)
+
+    def memo(self, memo_id: int) -> Memo:
+        with self._read() as c:
+            return _memos.get_memo(c, memo_id)
+
+    def memos(self, target_kind: str | None = None, target_id=None) -> pd.DataFrame:
+        with self._read() as c:
+            return _memos.memos(c, target_kind, target_id)
+
+    def __repr__(self) -> str:
+        return f"Coding({self.library.database_url!r})"
+
+
+__all__ = ["Coding", "default_coder"]

@@ -1,0 +1,139 @@
+"""What every part of the coding model shares: the clock, new GUIDs, the checks on names and coders, and the
+turns' texts (the offsets' frame) read from the study database."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Iterable
+
+from ..errors import CodingError, LibraryError
+from ..names import check_name
+
+NAME_LIMIT = 200
+CODER_LIMIT = 64
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+           "#bab0ac")  # Tableau 10: distinct, readable under text
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite gives it back naive)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def new_guid(guid: str | None = None) -> str:
+    """`guid` as given (a REFI-QDA import keeps it), checked, or a new one."""
+    if guid is None:
+        return str(uuid.uuid4())
+    try:
+        return str(uuid.UUID(str(guid)))
+    except ValueError:
+        raise CodingError(f"The GUID {str(guid)[:60]!r} is not a GUID (8-4-4-4-12 hexadecimal digits).") from None
+
+
+def check_text_name(value, field: str, limit: int = NAME_LIMIT) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise CodingError(f"The {field} is empty: give it a name.")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise CodingError(f"The {field} {value[:40]!r}… has {len(value)} characters; at most {limit} are allowed.")
+    try:
+        check_name(value, field)
+    except LibraryError as exc:
+        raise CodingError(str(exc)) from None
+    return value
+
+
+def check_code_name(name) -> str:
+    name = check_text_name(name, "code name")
+    if "›" in name:
+        raise CodingError(f"The code name {name!r} holds '›', which separates a code from its parent in paths; "
+                          "choose another character.")
+    return name
+
+
+def check_coder(coder) -> str:
+    if not isinstance(coder, str) or not coder.strip():
+        raise CodingError("The coder is empty: passages record who coded them (the signed-in account, or the "
+                          "name you give when sign-in is off).")
+    return check_text_name(coder, "coder", CODER_LIMIT)
+
+
+def check_color(color, index: int = 0) -> str:
+    if color is None or color == "":
+        return PALETTE[index % len(PALETTE)]
+    if not isinstance(color, str) or not _COLOR.fullmatch(color.strip()):
+        raise CodingError(f"The colour {str(color)[:20]!r} is not a colour: write it as #rrggbb (e.g. #4e79a7).")
+    return color.strip().lower()
+
+
+def document_names(connection, doc_ids: Iterable[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from ..store import models as t
+
+    ids = list(dict.fromkeys(doc_ids))
+    return dict(connection.execute(select(t.documents.c.id, t.documents.c.name).where(t.documents.c.id.in_(ids)))
+                .all()) if ids else {}
+
+
+def turn_lengths(connection, doc_ids: Iterable[str]) -> dict[tuple[str, int], int]:
+    """(document id, turn idx) -> how many characters the turn's stored text has."""
+    from sqlalchemy import func, select
+
+    from ..store import models as t
+
+    ids = list(dict.fromkeys(doc_ids))
+    if not ids:
+        return {}
+    rows = connection.execute(select(t.turns.c.document_id, t.turns.c.idx, func.length(t.turns.c.text))
+                              .where(t.turns.c.document_id.in_(ids)))
+    return {(d, i): n for d, i, n in rows}
+
+
+def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int], int], turn, start, end
+               ) -> tuple[int, int, int]:
+    """(turn, start, end) checked against the turn's stored text; no offsets mean the whole turn."""
+    if doc_id not in names:
+        raise CodingError(f"No document '{doc_id}' in the library: it may have been deleted.")
+    if isinstance(turn, bool) or not isinstance(turn, int):
+        raise CodingError(f"The turn of document '{names[doc_id]}' must be a turn number, not {turn!r}.")
+    size = lengths.get((doc_id, turn))
+    if size is None:
+        count = sum(1 for d, _ in lengths if d == doc_id)
+        raise CodingError(f"Document '{names[doc_id]}' ({doc_id}) has no turn {turn}: its turns are numbered "
+                          f"0 to {count - 1}." if count else f"Document '{names[doc_id]}' ({doc_id}) has no turns.")
+    start = 0 if start is None else start
+    end = size if end is None else end
+    for label, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CodingError(f"The {label} offset in turn {turn} of '{names[doc_id]}' must be a whole number of "
+                              f"characters, not {value!r}.")
+    if not 0 <= start < end <= size:
+        raise CodingError(f"Offsets {start}..{end} do not fit turn {turn} of '{names[doc_id]}' ({doc_id}): its text "
+                          f"has {size} characters, so 0 <= start < end <= {size}.")
+    return turn, start, end
+
+
+__all__ = ["now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
+           "document_names", "turn_lengths", "check_span", "PALETTE"]
+
+
+def forget_document(connection, doc_id: str) -> None:
+    """Delete the memos on a document and on its passages, inside the caller's transaction (before the document
+    itself: its passages go with it by ON DELETE CASCADE)."""
+    from sqlalchemy import cast, delete, select
+
+    from ..store import models as t
+
+    pids = select(cast(t.passages.c.id, t.memos.c.target_id.type)).where(t.passages.c.document_id == doc_id)
+    connection.execute(delete(t.memos).where(t.memos.c.target_kind == "passage", t.memos.c.target_id.in_(pids)))
+    connection.execute(delete(t.memos).where(t.memos.c.target_kind == "document", t.memos.c.target_id == doc_id))
