@@ -54,11 +54,11 @@ def draw(codes) -> None:
     with st.form("code_new", clear_on_submit=True):
         st.markdown("**New code**")
         c1, c2, c3 = st.columns([3, 3, 1])
-        name = c1.text_input("Name", max_chars=200)
-        parent = c2.selectbox("Under", list(parents), format_func=parents.get)
-        color = c3.color_picker("Colour", "#f4a261")
-        description = st.text_area("Description", height=68, max_chars=5000)
-        if st.form_submit_button("Create code", disabled=not editable) and editable:
+        name = c1.text_input("Name", max_chars=200, key="code_new_name")
+        parent = c2.selectbox("Under", list(parents), format_func=parents.get, key="code_new_parent")
+        color = c3.color_picker("Colour", "#f4a261", key="code_new_color")
+        description = st.text_area("Description", height=68, max_chars=5000, key="code_new_description")
+        if st.form_submit_button("Create code", disabled=not editable, key="code_new_create") and editable:
             _do("Creating a code", lambda: coding().add_code(name.strip(), parent or None, color, description,
                                                              created_by=coder()), "Code created.")
 
@@ -69,13 +69,14 @@ def draw(codes) -> None:
     code = by_id[code_id]
     with st.form(f"code_edit_{code_id}"):
         c1, c2 = st.columns([3, 1])
-        new_name = c1.text_input("Name", value=code.name, max_chars=200)
-        new_color = c2.color_picker("Colour", code.color or "#999999")
-        new_description = st.text_area("Description", value=code.description or "", height=68, max_chars=5000)
+        new_name = c1.text_input("Name", value=code.name, max_chars=200, key=f"code_edit_name_{code_id}")
+        new_color = c2.color_picker("Colour", code.color or "#999999", key=f"code_edit_color_{code_id}")
+        new_description = st.text_area("Description", value=code.description or "", height=68, max_chars=5000,
+                                       key=f"code_edit_description_{code_id}")
         movable = {k: v for k, v in parents.items() if k not in _descendants(codes, code_id)}
         new_parent = st.selectbox("Under", list(movable), format_func=movable.get,
-                                  index=list(movable).index(code.parent_id or TOP))
-        if st.form_submit_button("Save", disabled=not editable) and editable:
+                                  index=list(movable).index(code.parent_id or TOP), key=f"code_edit_parent_{code_id}")
+        if st.form_submit_button("Save", disabled=not editable, key=f"code_edit_save_{code_id}") and editable:
             def change():
                 if new_name.strip() != code.name:
                     coding().rename_code(code_id, new_name.strip())

@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from pages.code_common import can_code, check_code, code_paths, coder, coding, say
-from pages.common import clock, get_core
+from pages.common import clock
 from pages.text_selection import Mark, TurnView, clear_selection, turn_selector
 from qualia_core import QualiaError
 from qualia_core.plain_text import markdown_text as md
+from qualia_core.speech_names import map_offset
 
 PAGE = 20  # turns per page: the selector draws each as text
 
@@ -30,12 +31,22 @@ def _apply(doc_id: str, pieces: list[tuple[int, int | None, int | None]], codes:
     say("success", f"{made} passage{'s' if made != 1 else ''} coded.")
 
 
-def _marks(passages: pd.DataFrame, colors: dict[int, str]) -> dict[int, list[Mark]]:
+def _marks(passages: pd.DataFrame, colors: dict[int, str], turns: list[dict]) -> dict[int, list[Mark]]:
+    """The passages as marks on the text shown (their offsets count in the stored text)."""
     marks: dict[int, list[Mark]] = {}
     for row in passages.itertuples(index=False):
+        turn = turns[int(row.turn)]
+        start = map_offset(int(row.start), turn["segments"])
+        end = map_offset(int(row.end), turn["segments"], end=True)
         marks.setdefault(int(row.turn), []).append(
-            Mark(int(row.start), int(row.end), colors.get(int(row.code_id), "#999999"), str(row.code)))
+            Mark(start, end, colors.get(int(row.code_id), "#999999"), str(row.code)))
     return marks
+
+
+def _stored(turn: dict, start: int, end: int) -> tuple[int, int]:
+    """A span of the text shown as offsets of the stored text (what passages count in)."""
+    return (map_offset(start, turn["segments"], to_shown=False),
+            map_offset(end, turn["segments"], end=True, to_shown=False))
 
 
 def draw(entries: dict, codes) -> None:
@@ -46,18 +57,17 @@ def draw(entries: dict, codes) -> None:
     if st.session_state.get("code_doc") not in entries:
         st.session_state["code_doc"] = ids[-1]
     doc_id = st.selectbox("Meeting", ids, format_func=lambda i: entries[i].name, key="code_doc")
-    doc = get_core().library.get(doc_id)  # speakers as shown (renames, pseudonyms)
-    texts = coding().turn_texts(doc_id)
+    turns = coding().turn_texts(doc_id)  # speakers and text as shown (renames, pseudonyms, names in the speech)
     passages = coding().passages(document=doc_id)
     colors = {c.id: c.color for c in codes}
-    marks = _marks(passages, colors)
+    marks = _marks(passages, colors, turns)
     editable = can_code()
 
-    pages = max(1, -(-len(doc.utterances) // PAGE))
+    pages = max(1, -(-len(turns) // PAGE))
     page = st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"code_page_{doc_id}")
-    rows = range((page - 1) * PAGE, min(page * PAGE, len(doc.utterances)))
-    views = [TurnView(i, doc.utterances[i].speaker or "", clock(doc.utterances[i].start), texts[i].stored,
-                      marks.get(i, [])) for i in rows]
+    rows = range((page - 1) * PAGE, min(page * PAGE, len(turns)))
+    views = [TurnView(i, turns[i]["speaker"] or "", clock(turns[i]["start"]), turns[i]["shown"], marks.get(i, []))
+             for i in rows]
 
     left, right = st.columns([3, 2])
     with left:
@@ -72,12 +82,13 @@ def draw(entries: dict, codes) -> None:
         else:
             st.caption("Selected")
             for s in selection.segments:
-                st.text(f"Turn {s.turn + 1}: {texts[s.turn].stored[s.start:s.end]}")
+                st.text(f"Turn {s.turn + 1}: {turns[s.turn]['shown'][s.start:s.end]}")
         c1, c2 = st.columns(2)
         if c1.button("Code the selection", type="primary", key="code_apply",
                      disabled=not (editable and selection and chosen)):
             try:
-                _apply(doc_id, [(s.turn, s.start, s.end) for s in selection.segments], chosen, memo)
+                _apply(doc_id, [(s.turn, *_stored(turns[s.turn], s.start, s.end)) for s in selection.segments],
+                       chosen, memo)
                 clear_selection(f"code_sel_{doc_id}")
             except QualiaError as exc:
                 say("error", str(exc))
