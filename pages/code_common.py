@@ -10,11 +10,10 @@ import streamlit as st
 
 from pages.access import allowed, check, viewer
 from pages.common import get_core
-from qualia_core.access import PERMISSIONS
 from qualia_core.plain_text import markdown_text as md
 
 #: the permission coding needs (researchers up); viewers read codes, passages, memos and matrices
-CODE = "code" if "code" in PERMISSIONS else "edit"
+CODE = "code"
 CODER_KEY = "coder_name"  # kept across pages: a widget's own key is dropped when its page is not shown
 
 

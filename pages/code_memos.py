@@ -12,15 +12,14 @@ from qualia_core import QualiaError
 KINDS = {"study": "The study (journal)", "document": "A meeting", "code": "A code", "passage": "A passage"}
 
 
-def _target(kind: str, entries: dict, codes) -> str | None:
+def _target(kind: str, entries: dict, codes) -> str | int | None:
     if kind == "study":
         return None
     if kind == "document":
         return st.selectbox("Meeting", list(entries), format_func=lambda i: entries[i].name, key="code_memo_doc")
     if kind == "code":
         paths = code_paths(codes)
-        picked = st.selectbox("Code", list(paths), format_func=paths.get, key="code_memo_code")
-        return None if picked is None else str(picked)
+        return st.selectbox("Code", list(paths), format_func=paths.get, key="code_memo_code")  # its id
     passages = coding().passages().drop_duplicates("passage_id")
     labels = {str(int(r.passage_id)): f"{r.meeting} · {r.speaker or ''} · {r.text[:80]}"
               for r in passages.itertuples(index=False)}

@@ -120,3 +120,115 @@ def test_selected_words_and_whole_turns_are_coded_and_uncoded(page, study):
     at.run()
     at.button(key="code_uncode").click().run()
     assert len(fresh(study)[0].passages(code="Remote")) == 2
+
+
+def coded_study(study):
+    """Two codes, three passages by two coders, a memo."""
+    core, doc_id = study
+    codes = core.codes
+    remote = codes.add_code("Remote", color="#2a9d8f")
+    design = codes.add_code("Design", color="#e76f51")
+    text = codes.turn_texts(doc_id)[0]["text"]
+    a = text.index("remote control")
+    codes.code(doc_id, 0, a, a + len("remote control"), codes=[remote.id, design.id], coder="ana")
+    codes.code(doc_id, 2, codes=[design.id], coder="ana")
+    codes.code(doc_id, 0, a, a + len("remote"), codes=[remote.id], coder="bruno")
+    return core, doc_id, remote, design
+
+
+def test_retrieval_lists_meeting_speaker_time_and_turn_and_offers_three_downloads(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    at = page("Retrieve")
+    assert not at.exception
+    at.selectbox(key="code_retrieve_a").set_value(remote.id).run()
+    table = at.dataframe[0].value
+    assert set(table["text"]) == {"remote control", "remote"}
+    assert set(table["meeting"]) == {"ES2012a_excerpt"} and set(table["speaker"]) == {"Marketing"}
+    assert set(table["time"]) == {"0:02:35"}
+    assert all("remote control" in t for t in table["turn"])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel (XLSX)", "Download Word"]
+
+    at.radio(key="code_retrieve_mode").set_value("not").run()
+    at.selectbox(key="code_retrieve_a").set_value(design.id)
+    at.selectbox(key="code_retrieve_b").set_value(remote.id).run()
+    assert list(at.dataframe[0].value["turn"]) == [core.codes.turn_texts(doc_id)[2]["shown"]]  # turn 3 only
+    at.radio(key="code_retrieve_mode").set_value("and").run()
+    assert list(at.dataframe[0].value["text"]) == ["remote control"]
+
+
+def test_memos_are_written_with_their_author_and_shown_as_text(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    at = page("Memos")
+    memo = "**Not bold** <b>nor this</b> [link](http://example.com)"
+    at.get("text_area")[0].set_value(memo)
+    next(b for b in at.button if b.label == "Add memo").click().run()
+    assert not at.exception
+    journal = core.codes.memos(target_kind="study")
+    assert list(journal["text"]) == [memo] and list(journal["author"]) == ["ana"]
+    table = at.dataframe[0].value
+    assert list(table["memo"]) == [memo] and list(table["written by"]) == ["ana"]
+    assert not any("<b>" in m.value or "**" in m.value for m in at.markdown if "Not bold" in m.value)
+
+    at.radio(key="code_memo_kind").set_value("code").run()
+    at.selectbox(key="code_memo_code").set_value(remote.id).run()
+    at.get("text_area")[0].set_value("Mentions of the remote itself.")
+    next(b for b in at.button if b.label == "Add memo").click().run()
+    on_code = core.codes.memos(target_kind="code", target_id=remote.id)
+    assert list(on_code["text"]) == ["Mentions of the remote itself."]
+
+
+def test_a_signed_in_viewer_reads_the_coding_but_changes_nothing(data_dir, monkeypatch, study):
+    from argon2 import PasswordHasher
+
+    from qualia_core.accounts import Accounts
+
+    core, doc_id, remote, design = coded_study(study)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("QUALIA_AUTH", "on")
+    accounts = Accounts(core.library.store, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.create("ada", "a long enough password", "admin")
+    vera = accounts.create("vera", "a long enough password", "viewer")
+    token = accounts.open_session(vera)
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["_session_token"] = token
+    at.run()
+    at.switch_page("pages/code.py")
+    at.run()
+    assert not at.exception
+    assert any("coding needs the researcher role" in i.value for i in at.info)
+    assert "Coding as" not in [t.label for t in at.text_input]
+    assert at.button(key="code_apply").disabled and at.button(key="code_apply_turns").disabled
+    assert "remote control" in at.dataframe[-1].value["text"].tolist()  # reads the passages
+    at.session_state["code_tab"] = "Codebook"
+    at.run()
+    assert at.button(key="code_new_create").disabled and at.button(key="code_delete").disabled
+    st.cache_resource.clear()
+
+
+def test_a_signed_in_researcher_codes_as_themself(data_dir, monkeypatch, study):
+    from argon2 import PasswordHasher
+
+    from qualia_core.accounts import Accounts
+
+    core, doc_id = study
+    remote = core.codes.add_code("Remote")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("QUALIA_AUTH", "on")
+    accounts = Accounts(core.library.store, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.create("ada", "a long enough password", "admin")
+    token = accounts.open_session(accounts.create("rita", "a long enough password", "researcher"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["_session_token"] = token
+    at.run()
+    at.switch_page("pages/code.py")
+    at.session_state["coder_name"] = "someone else"  # ignored: the account codes
+    at.run()
+    at.session_state[f"code_rows_{doc_id}_1"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.multiselect(key="code_apply_codes").set_value([remote.id]).run()
+    at.button(key="code_apply_turns").click().run()
+    assert list(core.codes.passages()["coder"]) == ["rita"]
+    st.cache_resource.clear()
