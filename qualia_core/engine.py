@@ -234,7 +234,7 @@ class QualiaCore:
             if self._codes is None:
                 from .coding.api import Coding
 
-                self._codes = Coding(self.library)
+                self._codes = Coding(self.library, self)
             return self._codes
 
     def search(self, query: str, documents=None, speakers=None, limit: int = 100):

@@ -32,9 +32,11 @@ def default_coder() -> str:
 
 
 class Coding:
-    def __init__(self, library):
-        """`library`: the core's DocumentLibrary (its `store` is the study database, reopened after a restore)."""
+    def __init__(self, library, core=None):
+        """`library`: the core's DocumentLibrary (its `store` is the study database, reopened after a restore);
+        `core`: the QualiaCore that runs plugins (KWIC auto-coding needs it)."""
         self.library = library
+        self._run = core.execute_plugin if core is not None else None
 
     def _write(self):
         return self.library.store.transaction()
@@ -158,6 +160,25 @@ class Coding:
     def memos(self, target_kind: str | None = None, target_id=None) -> pd.DataFrame:
         with self._read() as c:
             return _memos.memos(c, target_kind, target_id)
+
+    # -- auto-coding --
+    def autocode_preview(self, query: str, *, kind: str = "search", documents=None, **options) -> pd.DataFrame:
+        """The passages `autocode` would write for every hit of `query` (nothing is written): document_id,
+        meeting, turn, speaker, start_time, start, end (offsets in the stored text), text, turn_text (as shown).
+        `kind` is "search" (the library search) or "kwic" (the keyword_in_context plugin; `options`:
+        case_sensitive, whole_words)."""
+        from .autocode import preview
+
+        return preview(self.library, self._run, query, kind=kind, documents=documents, **options)
+
+    def autocode(self, query: str, codes, coder: str, *, kind: str = "search", documents=None, memo: str = "",
+                 **options) -> int:
+        """Code every hit of `query` with `codes` (one transaction). Returns how many passages were created or
+        given a code they lacked (spans this coder already coded with these codes are skipped)."""
+        from .autocode import preview, rows
+
+        frame = preview(self.library, self._run, query, kind=kind, documents=documents, **options)
+        return self.code_many(rows(frame, codes, coder, memo)) if len(frame) else 0
 
     def __repr__(self) -> str:
         return f"Coding({self.library.database_url!r})"
