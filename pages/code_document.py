@@ -164,7 +164,11 @@ def _autocode(doc_id: str, codes, editable: bool) -> None:
             st.error(md(exc), icon=":material/error:")
             return
         st.caption(f"{len(preview)} passage{'s' if len(preview) != 1 else ''} would be coded")
-        st.dataframe(preview, hide_index=True, key="code_auto_preview")
+        st.dataframe(pd.DataFrame({
+            "meeting": preview["meeting"], "speaker": preview["speaker"].fillna(""),
+            "time": [clock(t) if pd.notna(t) else "" for t in preview["start_time"]], "turn": preview["turn"] + 1,
+            "words": preview["text"], "in the turn": preview["turn_text"]}), hide_index=True, key="code_auto_preview",
+            column_config={"in the turn": st.column_config.TextColumn(width="large")})
         paths = code_paths(codes)
         chosen = st.multiselect("Codes to apply to every hit", list(paths), format_func=paths.get,
                                 key="code_auto_codes")

@@ -232,3 +232,21 @@ def test_a_signed_in_researcher_codes_as_themself(data_dir, monkeypatch, study):
     at.button(key="code_apply_turns").click().run()
     assert list(core.codes.passages()["coder"]) == ["rita"]
     st.cache_resource.clear()
+
+
+def test_auto_coding_previews_every_keyword_hit_then_codes_them(page, study):
+    core, doc_id = study
+    remote = core.codes.add_code("Remote")
+    at = page()
+    at.text_input(key="code_auto_query").set_value("remote control").run()
+    assert not at.exception
+    preview = next(d.value for d in at.dataframe if "words" in d.value.columns)
+    expected = core.codes.autocode_preview("remote control", kind="kwic", documents=[doc_id])
+    assert len(preview) == len(expected) > 0
+    assert set(preview["words"].str.lower()) == {"remote control"}
+    assert core.codes.passages().empty  # a preview writes nothing
+    at.multiselect(key="code_auto_codes").set_value([remote.id]).run()
+    at.button(key="code_auto_apply").click().run()
+    coded = core.codes.passages(code="Remote")
+    assert len(coded) == len(expected) and set(coded["text"].str.lower()) == {"remote control"}
+    assert set(coded["coder"]) == {"ana"}
