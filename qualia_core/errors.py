@@ -55,7 +55,8 @@ class LibraryError(QualiaError):
 
 
 class CodingError(QualiaError):
-    """A coding operation cannot be done (unknown code, passage outside its turn, bad coder…)."""
+    """A coding operation cannot be done: an unknown code (close names are listed), document, turn, passage or
+    memo, offsets outside the turn's text, an empty coder or name, a clashing code name."""
 
 
 class PathError(QualiaError):
@@ -145,7 +146,3 @@ class PermissionDeniedError(QualiaError):
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
 
-
-class CodingError(QualiaError):
-    """A coding operation cannot be done: an unknown code (close names are listed), document, turn, passage or
-    memo, offsets outside the turn's text, an empty coder or name, a clashing code name."""

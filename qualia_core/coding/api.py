@@ -161,6 +161,46 @@ class Coding:
         with self._read() as c:
             return _memos.memos(c, target_kind, target_id)
 
+    # -- analytics (pure functions over the passages table: matrices, agreement, quotes) --
+    def matrix(self, by: str = "document", *, counts: bool = True, documents=None) -> pd.DataFrame:
+        """A code × document / speaker / participant table of passages (counts, or 1/0 presence), or code ×
+        code co-occurrence (`by="code"`: passages sharing a turn). Rows are every code, in codebook order."""
+        from .matrices import matrix
+
+        with self._read() as c:
+            book = _codes.codebook(c)
+            frame = _retrieval.passages(c, document=documents)
+        return matrix(frame, by, counts=counts, codes=[code.path for code in book])
+
+    def agreement(self, coder_a: str, coder_b: str, documents=None, *, by_document: bool = False) -> pd.DataFrame:
+        """One row per code: percent agreement, Cohen's kappa and Krippendorff's alpha over every character of
+        the compared documents (those both coders coded, by default), with the character counts."""
+        from .agreement import agreement
+        from .store import turn_length_lists
+
+        docs = None if documents is None else _retrieval._listed(documents)
+        with self._read() as c:
+            frame = _retrieval.passages(c, coder=[coder_a, coder_b], document=docs)
+            lengths = turn_length_lists(c, docs if docs is not None else set(frame["document_id"]))
+            names = {d: n for d, n in zip(frame["document_id"], frame["meeting"])}
+        return agreement(frame, coder_a, coder_b, lengths, docs, by_document=by_document, names=names)
+
+    def disagreements(self, coder_a: str, coder_b: str, documents=None) -> pd.DataFrame:
+        """The passages where the two coders differ (rows of `passages` with `coverage`: the share of the
+        passage the other coder also coded with that code)."""
+        from .agreement import disagreements
+
+        docs = None if documents is None else _retrieval._listed(documents)
+        return disagreements(self.passages(coder=[coder_a, coder_b], document=docs), coder_a, coder_b, docs)
+
+    def export_quotes(self, path, fmt: str | None = None, code=None, document=None, speaker=None, coder=None, *,
+                      header: Mapping[str, Any] | None = None):
+        """Write the quotes of the passages matching the filters (as `passages`), grouped by code, as CSV, XLSX
+        or a Word document (`fmt` defaults to the file's extension); never half a file. Returns the path."""
+        from .quotes import export_quotes
+
+        return export_quotes(self.passages(code, document, speaker, coder), path, fmt, header)
+
     # -- auto-coding --
     def autocode_preview(self, query: str, *, kind: str = "search", documents=None, **options) -> pd.DataFrame:
         """The passages `autocode` would write for every hit of `query` (nothing is written): document_id,

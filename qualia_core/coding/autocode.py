@@ -20,8 +20,10 @@ import pandas as pd
 
 from ..errors import CodingError
 from ..speech_names import map_offset
+from ..text import MARKER_RE
 from .retrieval import turn_texts
 
+_WORD = re.compile(r"\w")
 KINDS = ("search", "kwic")
 LIMIT = 10_000  # hits one auto-coding may write: more is refused, asking for a narrower query or fewer documents
 PREVIEW_COLUMNS = ["document_id", "meeting", "turn", "speaker", "start_time", "start", "end", "text", "turn_text"]
@@ -49,13 +51,19 @@ def _joined(spans, text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _locate(match: str, text: str, pos: int, case_sensitive: bool) -> tuple[int, int] | None:
-    """Where the plugin's `match` (its words joined by single spaces) is in `text`, at or after `pos`."""
+def _locate(match: str, text: str, pos: int, case_sensitive: bool, whole_words: bool) -> tuple[int, int] | None:
+    """Where the plugin's `match` (its words joined by single spaces) is in `text` (markers blanked, as the
+    plugin reads the speech), at or after `pos`, under the plugin's rules: case, and whole words (not glued to
+    a letter or digit on a side where the match starts or ends with one)."""
     words = match.split()
     if not words:
         return None
-    pattern = re.compile(r"\s+".join(map(re.escape, words)), 0 if case_sensitive else re.IGNORECASE)
-    found = pattern.search(text, pos)
+    pattern = r"\s+".join(map(re.escape, words))
+    if whole_words and _WORD.match(words[0][0]):
+        pattern = r"(?<!\w)" + pattern
+    if whole_words and _WORD.match(words[-1][-1]):
+        pattern += r"(?!\w)"
+    found = re.compile(pattern, 0 if case_sensitive else re.IGNORECASE).search(text, pos)
     return found.span() if found else None
 
 
@@ -73,10 +81,11 @@ def _kwic_hits(library, run, query: str, documents, options: dict) -> Iterable[t
         for hit in result["hits"]:
             by_turn.setdefault(hit["utterance_index"], []).append(hit["match"])
         for turn in sorted(by_turn):
-            text = document.utterances[turn].text
+            text = MARKER_RE.sub(lambda m: " " * len(m.group(0)), document.utterances[turn].text)
             spans, pos = [], 0
             for match in by_turn[turn]:
-                span = _locate(match, text, pos, bool(options.get("case_sensitive")))
+                span = _locate(match, text, pos, bool(options.get("case_sensitive")),
+                               bool(options.get("whole_words", True)))
                 if span is None:  # the plugin normalised the speech beyond spacing: the whole turn, not a guess
                     spans = []
                     break

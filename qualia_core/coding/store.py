@@ -137,3 +137,19 @@ def forget_document(connection, doc_id: str) -> None:
     pids = select(cast(t.passages.c.id, t.memos.c.target_id.type)).where(t.passages.c.document_id == doc_id)
     connection.execute(delete(t.memos).where(t.memos.c.target_kind == "passage", t.memos.c.target_id.in_(pids)))
     connection.execute(delete(t.memos).where(t.memos.c.target_kind == "document", t.memos.c.target_id == doc_id))
+
+
+def turn_length_lists(connection, doc_ids: Iterable[str] | None = None) -> dict[str, list[int]]:
+    """Each document's turns' stored text lengths, by turn index (the units of coder agreement)."""
+    from sqlalchemy import func, select
+
+    from ..store import models as t
+
+    query = select(t.turns.c.document_id, t.turns.c.idx, func.length(t.turns.c.text)).order_by(
+        t.turns.c.document_id, t.turns.c.idx)
+    if doc_ids is not None:
+        query = query.where(t.turns.c.document_id.in_(list(doc_ids)))
+    out: dict[str, list[int]] = {}
+    for d, _idx, n in connection.execute(query):
+        out.setdefault(d, []).append(n)
+    return out
