@@ -250,3 +250,33 @@ def test_auto_coding_previews_every_keyword_hit_then_codes_them(page, study):
     coded = core.codes.passages(code="Remote")
     assert len(coded) == len(expected) and set(coded["text"].str.lower()) == {"remote control"}
     assert set(coded["coder"]) == {"ana"}
+
+
+def test_matrices_show_the_cores_counts_as_heatmap_table_and_csv(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    at = page("Matrices")
+    assert not at.exception
+    expected = core.codes.matrix(by="document")
+    table = at.dataframe[0].value
+    assert table.to_dict() == expected.to_dict() and int(table.loc["Remote", "ES2012a_excerpt"]) == 2
+    assert len(at.get("plotly_chart")) == 1
+    assert [b.label for b in at.get("download_button")] == ["Download CSV"]
+    at.selectbox(key="code_matrix_by").set_value("code").run()
+    cooc = at.dataframe[0].value
+    assert int(cooc.loc["Remote", "Design"]) == 1  # one turn holds both
+    at.toggle(key="code_matrix_presence").set_value(True).run()
+    assert set(at.dataframe[0].value.to_numpy().ravel()) <= {0, 1}
+
+
+def test_agreement_compares_two_coders_and_lists_where_they_differ(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    at = page("Agreement")
+    assert not at.exception
+    assert at.selectbox(key="code_agree_a").options == ["ana", "bruno"]
+    table = at.dataframe[0].value
+    expected = core.codes.agreement("ana", "bruno", documents=[doc_id])
+    pd.testing.assert_frame_equal(table.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+    differ = at.dataframe[1].value
+    # ana coded "remote control" and turn 3 that bruno did not (in full): every row of the view is one of theirs
+    assert set(differ["coder"]) <= {"ana", "bruno"} and "remote control" in set(differ["text"])
+    assert "Design" in set(differ["code"])
