@@ -136,8 +136,10 @@ def _exchange(editable: bool) -> None:
             path = Path(tmp) / "import.qdc"
             path.write_bytes(upload.getvalue())
             try:
-                result = codes_api.import_qdc(path)
-                say("success", f"Codebook imported: {result}")
+                result = codes_api.import_qdc(path, author=coder())
+                count = {k: len(v) if isinstance(v, (list, tuple, set)) else v for k, v in result.items()}
+                say("success", f"Codebook imported: {count.get('added', 0)} codes added, "
+                               f"{count.get('existing', 0)} already in the codebook.")
             except QualiaError as exc:
                 say("error", str(exc))
         st.rerun()

@@ -280,3 +280,20 @@ def test_agreement_compares_two_coders_and_lists_where_they_differ(page, study):
     # ana coded "remote control" and turn 3 that bruno did not (in full): every row of the view is one of theirs
     assert set(differ["coder"]) <= {"ana", "bruno"} and "remote control" in set(differ["text"])
     assert "Design" in set(differ["code"])
+
+
+def test_a_qdc_codebook_is_imported_from_the_codebook_tab(page, study, tmp_path):
+    core, _ = study
+    if not hasattr(core.codes, "export_qdc"):
+        pytest.skip("the REFI-QDA exchange (core.codes.export_qdc, branch i12-refi) is not merged yet")
+    other = QualiaCore(data_dir=tmp_path / "other", entry_points=False)
+    parent = other.codes.add_code("Themes", color="#264653")
+    other.codes.add_code("Trust", parent=parent, color="#e9c46a", description="who they rely on")
+    qdc = other.codes.export_qdc(tmp_path / "book.qdc")
+    at = page("Codebook")
+    assert "Download the codebook (.qdc)" in [b.label for b in at.get("download_button")]
+    at.file_uploader(key="code_qdc_upload").set_value([(qdc.name, qdc.read_bytes(), "application/xml")]).run()
+    at.button(key="code_qdc_import").click().run()
+    assert not at.exception
+    assert [c.path for c in core.codes.codebook()] == ["Themes", "Themes › Trust"]
+    assert "2 codes added" in shown(at) + "\n".join(s.value for s in at.success)
