@@ -8,7 +8,6 @@ import streamlit as st
 
 from pages.code_common import can_code, check_code, coder, coding, indented, say
 from qualia_core import QualiaError
-from qualia_core.plain_text import file_name
 
 TOP = 0  # "no parent" in the parent pickers
 
@@ -62,6 +61,7 @@ def draw(codes) -> None:
             _do("Creating a code", lambda: coding().add_code(name.strip(), parent or None, color, description,
                                                              created_by=coder()), "Code created.")
 
+    _exchange(codes, editable)
     if not codes:
         return
     st.markdown("**Change a code**")
@@ -112,22 +112,21 @@ def draw(codes) -> None:
         st.session_state["code_confirm_delete"] = code_id
         st.rerun()
 
-    _exchange(editable)
 
-
-def _exchange(editable: bool) -> None:
+def _exchange(codes, editable: bool) -> None:
+    """The codebook as REFI-QDA .qdc, out and in (when the core has the exchange)."""
     codes_api = coding()
     if not hasattr(codes_api, "export_qdc"):
         return
-    st.markdown("**Exchange the codebook (REFI-QDA .qdc: NVivo, ATLAS.ti, MAXQDA, QualCoder)**")
     import tempfile
     from pathlib import Path
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "codebook.qdc"
-        codes_api.export_qdc(path)
-        st.download_button("Download the codebook (.qdc)", path.read_bytes(), file_name=file_name("codebook.qdc"),
-                           mime="application/xml", key="code_qdc_download")
+    st.markdown("**Exchange the codebook (REFI-QDA .qdc: NVivo, ATLAS.ti, MAXQDA, QualCoder)**")
+    if codes:  # a .qdc holds at least one code
+        with tempfile.TemporaryDirectory() as tmp:
+            path = codes_api.export_qdc(Path(tmp) / "codebook.qdc")
+            st.download_button("Download the codebook (.qdc)", Path(path).read_bytes(), file_name="codebook.qdc",
+                               mime="application/xml", key="code_qdc_download", on_click="ignore")
     upload = st.file_uploader("Import a codebook (.qdc)", type=["qdc"], key="code_qdc_upload",
                               disabled=not editable)
     if upload is not None and editable and st.button("Import it", key="code_qdc_import"):

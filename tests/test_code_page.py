@@ -290,10 +290,11 @@ def test_a_qdc_codebook_is_imported_from_the_codebook_tab(page, study, tmp_path)
     parent = other.codes.add_code("Themes", color="#264653")
     other.codes.add_code("Trust", parent=parent, color="#e9c46a", description="who they rely on")
     qdc = other.codes.export_qdc(tmp_path / "book.qdc")
+    core.codes.add_code("Remote")
     at = page("Codebook")
     assert "Download the codebook (.qdc)" in [b.label for b in at.get("download_button")]
     at.file_uploader(key="code_qdc_upload").set_value([(qdc.name, qdc.read_bytes(), "application/xml")]).run()
     at.button(key="code_qdc_import").click().run()
     assert not at.exception
-    assert [c.path for c in core.codes.codebook()] == ["Themes", "Themes › Trust"]
+    assert [c.path for c in core.codes.codebook()] == ["Remote", "Themes", "Themes › Trust"]
     assert "2 codes added" in shown(at) + "\n".join(s.value for s in at.success)
