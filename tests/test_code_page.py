@@ -298,3 +298,32 @@ def test_a_qdc_codebook_is_imported_from_the_codebook_tab(page, study, tmp_path)
     assert not at.exception
     assert [c.path for c in core.codes.codebook()] == ["Remote", "Themes", "Themes › Trust"]
     assert "2 codes added" in shown(at) + "\n".join(s.value for s in at.success)
+
+
+def test_with_sign_in_off_the_coder_is_the_name_under_coding_as_and_it_is_remembered(page, study):
+    core, doc_id = study
+    remote = core.codes.add_code("Remote")
+    at = page()
+    at.text_input(key="code_coder_field").set_value("carla").run()
+    at.switch_page("pages/library.py")  # another page, then back: the name is kept for the session
+    at.run()
+    at.switch_page("pages/code.py")
+    at.run()
+    assert at.text_input(key="code_coder_field").value == "carla"
+    at.session_state[f"code_rows_{doc_id}_1"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.multiselect(key="code_apply_codes").set_value([remote.id]).run()
+    at.button(key="code_apply_turns").click().run()
+    assert list(core.codes.passages()["coder"]) == ["carla"]
+
+
+def test_a_memo_is_written_on_a_passage_from_the_meetings_passages(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    at = page()
+    first = core.codes.passages(document=doc_id).iloc[0]
+    at.session_state[f"code_passages_{doc_id}"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.get("text_area")[0].set_value("Said twice, <i>emphatically</i>.")
+    next(b for b in at.button if b.label == "Save memo").click().run()
+    assert not at.exception
+    assert core.codes.passage(int(first["passage_id"])).memo == "Said twice, <i>emphatically</i>."
