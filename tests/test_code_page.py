@@ -327,3 +327,30 @@ def test_a_memo_is_written_on_a_passage_from_the_meetings_passages(page, study):
     next(b for b in at.button if b.label == "Save memo").click().run()
     assert not at.exception
     assert core.codes.passage(int(first["passage_id"])).memo == "Said twice, <i>emphatically</i>."
+
+
+def test_words_selected_in_a_pseudonymised_turn_are_coded_on_the_same_stored_words(page, study):
+    """With names replaced in the speech the page shows `Yes P01, …` while the store keeps `Yes Ana Silva, …`: the
+    selection's offsets in the text shown are mapped back, so the passage holds the words selected."""
+    core, _ = study
+    entry, _ = core.library.add("names.txt", "Ana Silva: Hello Bruno, shall we start?\n"
+                                             "Bruno Costa: Yes Ana Silva, the remote control first.\n".encode())
+    core.library.pseudonymise(entry.id)
+    core.library.set_names_in_speech(entry.id, True)
+    remote = core.codes.add_code("Remote")
+    at = page()
+    at.selectbox(key="code_doc").set_value(entry.id).run()
+    shown = core.codes.turn_texts(entry.id)[1]["shown"]
+    assert shown.startswith("Yes P01") and "Ana" not in shown
+    start = shown.index("remote control")
+    at.session_state[f"code_sel_{entry.id}"] = {"selection": {"seq": 1, "segments": [
+        {"turn": 1, "start": start, "end": start + len("remote control")}]}}
+    at.run()
+    assert "Turn 2: remote control" in "\n".join(t.value for t in at.text)
+    assert not any("Ana" in t.value or "Bruno" in t.value for t in at.text)
+    at.multiselect(key="code_apply_codes").set_value([remote.id]).run()
+    at.button(key="code_apply").click().run()
+    passage = core.codes.passages(code="Remote").iloc[0]
+    stored = core.codes.turn_texts(entry.id)[1]["text"]
+    assert stored[passage["start"]:passage["end"]] == "remote control"
+    assert passage["speaker"] == "P02"
