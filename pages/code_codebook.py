@@ -122,11 +122,13 @@ def _exchange(codes, editable: bool) -> None:
     from pathlib import Path
 
     st.markdown("**Exchange the codebook (REFI-QDA .qdc: NVivo, ATLAS.ti, MAXQDA, QualCoder)**")
-    if codes:  # a .qdc holds at least one code
+    def qdc() -> bytes:  # written when the button is clicked
         with tempfile.TemporaryDirectory() as tmp:
-            path = codes_api.export_qdc(Path(tmp) / "codebook.qdc")
-            st.download_button("Download the codebook (.qdc)", Path(path).read_bytes(), file_name="codebook.qdc",
-                               mime="application/xml", key="code_qdc_download", on_click="ignore")
+            return Path(codes_api.export_qdc(Path(tmp) / "codebook.qdc")).read_bytes()
+
+    if codes:  # a .qdc holds at least one code
+        st.download_button("Download the codebook (.qdc)", qdc, file_name="codebook.qdc", mime="application/xml",
+                           key="code_qdc_download", on_click="ignore")
     upload = st.file_uploader("Import a codebook (.qdc)", type=["qdc"], key="code_qdc_upload",
                               disabled=not editable)
     if upload is not None and editable and st.button("Import it", key="code_qdc_import"):

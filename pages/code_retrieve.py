@@ -55,5 +55,6 @@ def draw(codes, entries: dict) -> None:
     stem = file_name(f"quotes_{what}")
     cols = st.columns(3)
     for col, (fmt, label) in zip(cols, [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("docx", "Word")]):
-        col.download_button(f"Download {label}", quotes_bytes(found, fmt, header), file_name=f"{stem}.{fmt}",
-                            mime=MIME[fmt], key=f"code_retrieve_{fmt}", on_click="ignore")
+        # written when clicked (a callable): the page does not build three files on every run
+        col.download_button(f"Download {label}", lambda fmt=fmt: quotes_bytes(found, fmt, header),
+                            file_name=f"{stem}.{fmt}", mime=MIME[fmt], key=f"code_retrieve_{fmt}", on_click="ignore")
