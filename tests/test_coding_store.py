@@ -75,3 +75,20 @@ def test_the_database_refuses_what_the_model_forbids(core):
     codes.code(doc, 0, codes="Trust › Doubt", coder="ana")
     codes.delete_code("Trust")  # children and codings go with it (ON DELETE CASCADE and the model)
     assert (count(core, t.codes), count(core, t.passage_codes), count(core, t.passages)) == (0, 0, 0)
+
+
+def test_coding_is_a_researchers_change_and_viewers_read():
+    from qualia_core.access import allows
+
+    assert [allows(role, "code") for role in ("viewer", "researcher", "admin")] == [False, True, True]
+    assert allows("viewer", "read") and not allows(None, "code")
+
+
+def test_the_embedded_database_enforces_foreign_keys(tmp_path):
+    """Passages go with their document only if SQLite's foreign keys are on in every connection."""
+    from qualia_core.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'qualia.db'}")
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()

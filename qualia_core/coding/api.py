@@ -169,7 +169,7 @@ class Coding:
 
         with self._read() as c:
             book = _codes.codebook(c)
-            frame = _retrieval.passages(c, document=documents)
+            frame = _retrieval.passages(c, document=documents, texts=False, lean=by in ("document", "code"))
         return matrix(frame, by, counts=counts, codes=[code.path for code in book])
 
     def agreement(self, coder_a: str, coder_b: str, documents=None, *, by_document: bool = False) -> pd.DataFrame:
@@ -180,10 +180,12 @@ class Coding:
 
         docs = None if documents is None else _retrieval._listed(documents)
         with self._read() as c:
-            frame = _retrieval.passages(c, coder=[coder_a, coder_b], document=docs)
+            frame = _retrieval.passages(c, coder=[coder_a, coder_b], document=docs, lean=True)
             lengths = turn_length_lists(c, docs if docs is not None else set(frame["document_id"]))
-            names = {d: n for d, n in zip(frame["document_id"], frame["meeting"])}
-        return agreement(frame, coder_a, coder_b, lengths, docs, by_document=by_document, names=names)
+        names = dict(zip(frame["document_id"], frame["meeting"]))
+        units = frame[["passage_id", "code", "document_id", "coder", "turn", "start", "end"]].astype(
+            {"code": object, "document_id": object, "coder": object})  # plain objects: ~2x faster to group
+        return agreement(units, coder_a, coder_b, lengths, docs, by_document=by_document, names=names)
 
     def disagreements(self, coder_a: str, coder_b: str, documents=None) -> pd.DataFrame:
         """The passages where the two coders differ (rows of `passages` with `coverage`: the share of the

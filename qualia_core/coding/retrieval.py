@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..errors import CodingError
 from ..speech_names import map_offset, replaced_segments
 from .codes import _descendants, codebook, resolve
 from .model import PASSAGE_COLUMNS
-from .store import utc
 
 
 def _listed(value) -> list | None:
@@ -54,24 +54,33 @@ def shown_span(text: str, shown_text: str | None, start: int, end: int, speaker_
 
 
 def passages(connection, code=None, document=None, speaker=None, coder=None, *, passage_ids=None,
-             with_children: bool = False) -> pd.DataFrame:
+             with_children: bool = False, texts: bool = True, lean: bool = False) -> pd.DataFrame:
     """The passages matching every filter given (each a value or a list), one row per (passage, code).
     `code` keeps the rows of that code (and, `with_children`, of the codes under it); `speaker` is a name as
-    shown or as in the file."""
-    from sqlalchemy import and_, func, select
+    shown or as in the file. `texts=False` leaves `text` and `turn_text` empty (the analytics need neither:
+    the turns' text is not even read); `lean=True` reads no turn at all, nor guid, time coded or memo (what
+    coder agreement and the code × document matrix need: codes, documents, turns, offsets and coders)."""
+    from sqlalchemy import and_, func, literal, select
 
     from ..store import models as t
 
     book = codebook(connection)
     paths = {c.id: c.path for c in book}
     p, pc, tu, d, s, pa = t.passages, t.passage_codes, t.turns, t.documents, t.speakers, t.participants
-    query = (select(p.c.id, p.c.guid, pc.c.code_id, p.c.document_id, d.c.name, p.c.turn, tu.c.speaker, s.c.shown,
-                    pa.c.name.label("participant"), tu.c.start.label("t0"), tu.c.end.label("t1"), p.c.start, p.c.end,
-                    tu.c.text, tu.c.shown_text, p.c.coder, p.c.created_at, p.c.memo)
-             .select_from(pc.join(p, p.c.id == pc.c.passage_id).join(d, d.c.id == p.c.document_id)
-                          .join(tu, and_(tu.c.document_id == p.c.document_id, tu.c.idx == p.c.turn))
-                          .outerjoin(s, and_(s.c.document_id == tu.c.document_id, s.c.original == tu.c.speaker))
-                          .outerjoin(pa, pa.c.id == s.c.participant_id)))
+    texts = texts and not lean
+    none = [literal(None).label(n) for n in ("speaker", "shown", "participant", "t0", "t1", "text", "shown_text")]
+    turn_columns = none[:5] if lean else [tu.c.speaker, s.c.shown, pa.c.name.label("participant"),
+                                          tu.c.start.label("t0"), tu.c.end.label("t1")]
+    text_columns = (tu.c.text, tu.c.shown_text) if texts else none[5:]
+    joined = pc.join(p, p.c.id == pc.c.passage_id)  # documents are few: read once, not joined 10,000 times
+    if not lean:
+        joined = (joined.join(tu, and_(tu.c.document_id == p.c.document_id, tu.c.idx == p.c.turn))
+                  .outerjoin(s, and_(s.c.document_id == tu.c.document_id, s.c.original == tu.c.speaker))
+                  .outerjoin(pa, pa.c.id == s.c.participant_id))
+    guid, created, memo = ((literal(None).label("guid"), literal(None).label("created_at"), literal(None).label("memo"))
+                           if lean else (p.c.guid, p.c.created_at, p.c.memo))
+    query = (select(p.c.id, guid, pc.c.code_id, p.c.document_id, literal(None).label("name"), p.c.turn, *turn_columns,
+                    p.c.start, p.c.end, *text_columns, p.c.coder, created, memo).select_from(joined))
     codes = _listed(code)
     if codes is not None:
         ids: set[int] = set()
@@ -83,6 +92,8 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
     if docs is not None:
         query = query.where(p.c.document_id.in_([str(x) for x in docs]))
     names = _listed(speaker)
+    if names is not None and lean:
+        raise CodingError("A lean read has no speakers to filter by.")
     if names is not None:
         names = [str(x) for x in names]
         query = query.where(func.coalesce(s.c.shown, tu.c.speaker).in_(names) | tu.c.speaker.in_(names))
@@ -91,32 +102,36 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
         query = query.where(p.c.coder.in_([str(x) for x in coders]))
     if passage_ids is not None:
         query = query.where(p.c.id.in_(list(passage_ids)))
-    query = query.order_by(d.c.added_at, d.c.id, p.c.turn, p.c.start, p.c.end, p.c.id)
     rows = connection.execute(query).all()
-    shown_docs = {r.document_id for r in rows if r.shown_text is not None}
-    maps = _speaker_maps(connection, shown_docs) if shown_docs else {}
+    documents = {i: (n, name) for n, (i, name) in enumerate(connection.execute(
+        select(d.c.id, d.c.name).order_by(d.c.added_at, d.c.id)))}
+    # library order (oldest document first), turn, offsets; each passage's codes in codebook order
     order = {c.id: n for n, c in enumerate(book)}
-    records = []
+    rows = [tuple(r) for r in rows]  # plain tuples: indexing a Row by name costs more than the query
+    rows.sort(key=lambda r: (documents[r[3]][0], r[5], r[11], r[12], r[0], order.get(r[2], 0)))
+    shown_docs = {r[3] for r in rows if r[14] is not None}
+    maps = _speaker_maps(connection, shown_docs) if shown_docs else {}
+    text, turn_text = [], []
     for r in rows:
-        turn_text, a, b = shown_span(r.text, r.shown_text, r.start, r.end, maps.get(r.document_id))
-        records.append((r.id, r.guid, r.code_id, paths.get(r.code_id), r.document_id, r.name, r.turn,
-                        r.shown or r.speaker, r.participant, r.t0, r.t1, r.start, r.end, turn_text[a:b], turn_text,
-                        r.coder, utc(r.created_at), r.memo or ""))
-    frame = pd.DataFrame.from_records(records, columns=PASSAGE_COLUMNS)
-    if len(frame):  # the database's order (library, turn, offsets), and each passage's codes in codebook order
-        frame["_seq"] = frame.groupby("passage_id", sort=False).ngroup()
-        frame["_o"] = frame["code_id"].map(order)
-        frame = frame.sort_values(["_seq", "_o"], kind="stable").drop(columns=["_seq", "_o"])
-    return _typed(frame)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.reset_index(drop=True)
-    frame["start_time"] = pd.to_numeric(frame["start_time"], errors="coerce").astype(float)
-    frame["end_time"] = pd.to_numeric(frame["end_time"], errors="coerce").astype(float)
-    frame["coded_at"] = pd.to_datetime(frame["coded_at"], utc=True)
-    for col in ("passage_id", "code_id", "turn", "start", "end"):
-        frame[col] = frame[col].astype("int64")
+        if not texts:
+            text.append("")
+            turn_text.append("")
+            continue
+        whole, a, b = shown_span(r[13], r[14], r[11], r[12], maps.get(r[3]))
+        text.append(whole[a:b])
+        turn_text.append(whole)
+    columns = list(zip(*rows)) if rows else [()] * 18
+    frame = pd.DataFrame({
+        "passage_id": np.asarray(columns[0], dtype="int64"), "passage_guid": list(columns[1]),
+        "code_id": np.asarray(columns[2], dtype="int64"), "code": [paths.get(i) for i in columns[2]],
+        "document_id": list(columns[3]), "meeting": [documents[i][1] for i in columns[3]], "turn": np.asarray(columns[5], dtype="int64"),
+        "speaker": [shown or label for label, shown in zip(columns[6], columns[7])], "participant": list(columns[8]),
+        "start_time": np.asarray([float("nan") if v is None else v for v in columns[9]], dtype="float64"),
+        "end_time": np.asarray([float("nan") if v is None else v for v in columns[10]], dtype="float64"),
+        "start": np.asarray(columns[11], dtype="int64"), "end": np.asarray(columns[12], dtype="int64"),
+        "text": text, "turn_text": turn_text, "coder": list(columns[15]),
+        "coded_at": pd.to_datetime(list(columns[16]), utc=True), "memo": [m or "" for m in columns[17]],
+    }, columns=PASSAGE_COLUMNS)
     return frame
 
 

@@ -140,16 +140,27 @@ def forget_document(connection, doc_id: str) -> None:
 
 
 def turn_length_lists(connection, doc_ids: Iterable[str] | None = None) -> dict[str, list[int]]:
-    """Each document's turns' stored text lengths, by turn index (the units of coder agreement)."""
+    """Each document's turns' stored text lengths, by turn index (the units of coder agreement). A document's
+    turns never change (its content decides them), so the lengths are kept in memory by (id, sha256)."""
     from sqlalchemy import func, select
 
     from ..store import models as t
 
-    query = select(t.turns.c.document_id, t.turns.c.idx, func.length(t.turns.c.text)).order_by(
-        t.turns.c.document_id, t.turns.c.idx)
+    query = select(t.documents.c.id, t.documents.c.sha256)
     if doc_ids is not None:
-        query = query.where(t.turns.c.document_id.in_(list(doc_ids)))
-    out: dict[str, list[int]] = {}
-    for d, _idx, n in connection.execute(query):
-        out.setdefault(d, []).append(n)
-    return out
+        query = query.where(t.documents.c.id.in_(list(doc_ids)))
+    keys = {d: (d, sha) for d, sha in connection.execute(query)}
+    missing = [d for d, key in keys.items() if key not in _LENGTHS]
+    if missing:
+        found: dict[str, list[int]] = {d: [] for d in missing}
+        for d, _idx, n in connection.execute(
+                select(t.turns.c.document_id, t.turns.c.idx, func.length(t.turns.c.text))
+                .where(t.turns.c.document_id.in_(missing)).order_by(t.turns.c.document_id, t.turns.c.idx)):
+            found[d].append(n)
+        if len(_LENGTHS) > 5000:
+            _LENGTHS.clear()
+        _LENGTHS.update({keys[d]: lengths for d, lengths in found.items()})
+    return {d: _LENGTHS[key] for d, key in keys.items()}
+
+
+_LENGTHS: dict[tuple[str, str], list[int]] = {}
