@@ -44,9 +44,9 @@ def _do(action: str, change, success: str) -> None:
 
 def draw(codes) -> None:
     editable = can_code()
-    passages = coding().passages()
-    counts = passages.groupby("code_id")["passage_id"].nunique().to_dict() if len(passages) else {}
-    _table(codes, counts)
+    per_meeting = coding().matrix(by="document")  # lean: passages of each code (a row per code) in each meeting
+    by_path = per_meeting.sum(axis=1).to_dict() if per_meeting.shape[1] else {}
+    _table(codes, {c.id: int(by_path.get(c.path, 0)) for c in codes})
     by_id = {c.id: c for c in codes}
     parents = {TOP: "(top level)", **{c.id: c.path for c in codes}}
 

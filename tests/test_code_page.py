@@ -55,6 +55,7 @@ def shown(at) -> str:
 def test_a_codebook_is_built_renamed_moved_merged_and_deleted_after_asking(page, study):
     at = page("Codebook")
     assert not at.exception
+    assert any("No codes yet" in i.value for i in at.info)
     for name in ("Design", "Remote", "Buttons"):
         at.text_input(key="code_new_name").set_value(name)
         at.button(key="code_new_create").click().run()
@@ -250,6 +251,17 @@ def test_auto_coding_previews_every_keyword_hit_then_codes_them(page, study):
     coded = core.codes.passages(code="Remote")
     assert len(coded) == len(expected) and set(coded["text"].str.lower()) == {"remote control"}
     assert set(coded["coder"]) == {"ana"}
+
+
+def test_the_codebook_lists_the_tree_with_colours_and_passages(page, study):
+    core, doc_id, remote, design = coded_study(study)
+    core.codes.add_code("Buttons", parent=remote, color="#123456", description="on the remote")
+    at = page("Codebook")
+    table = at.dataframe[0].value
+    assert list(table["code"]) == ["Design", "Remote", "\u2003Buttons"]  # indented under its parent
+    assert list(table["passages"]) == [2, 2, 0]
+    assert list(table["colour"]) == ["#e76f51", "#2a9d8f", "#123456"]
+    assert table["description"].iloc[2] == "on the remote"
 
 
 def test_matrices_show_the_cores_counts_as_heatmap_table_and_csv(page, study):
