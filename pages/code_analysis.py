@@ -60,8 +60,11 @@ def agreement(entries: dict) -> None:
                            & set(passages.loc[passages["coder"] == b, "document_id"]))
     docs = c3.multiselect("Meetings", [d for d in coded_by_both if d in entries], format_func=lambda i: entries[i].name,
                           key="code_agree_docs", placeholder="every meeting both coded")
+    per_meeting = st.toggle("Per meeting", key="code_agree_per_meeting", help="a row per code and meeting")
     try:
-        table = coding().agreement(a, b, documents=docs or coded_by_both)
+        table = coding().agreement(a, b, documents=docs or coded_by_both, by_document=per_meeting)
+        if per_meeting:
+            table = table.drop(columns="document_id")
         differ = coding().disagreements(a, b, documents=docs or coded_by_both)
     except QualiaError as exc:
         st.error(md(exc), icon=":material/error:")

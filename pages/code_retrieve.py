@@ -29,9 +29,18 @@ def draw(codes, entries: dict) -> None:
     a = c2.selectbox("Code" if mode == "one" else "Code A", list(paths), format_func=paths.get,
                      key="code_retrieve_a")
     b = c3.selectbox("Code B", list(paths), format_func=paths.get, key="code_retrieve_b") if mode != "one" else None
+    if mode == "one":
+        f1, f2, f3 = st.columns(3)
+        docs = f1.multiselect("In the meetings", list(entries), format_func=lambda i: entries[i].name,
+                              key="code_retrieve_docs", placeholder="all meetings")
+        speakers = f2.multiselect("Said by", sorted({s for e in entries.values() for s in e.shown_speakers}),
+                                  key="code_retrieve_speakers", placeholder="anyone")
+        coders = f3.text_input("Coded by", key="code_retrieve_coder", placeholder="any coder")
     try:
         if mode == "one":
-            found, what = coding().passages(code=a), paths[a]
+            found = coding().passages(code=a, document=docs or None, speaker=speakers or None,
+                                      coder=coders.strip() or None)
+            what = paths[a]
         elif mode == "and":
             found, what = coding().overlapping(a, b), f"{paths[a]} overlapping {paths[b]}"
         else:

@@ -150,6 +150,12 @@ def test_retrieval_lists_meeting_speaker_time_and_turn_and_offers_three_download
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Excel (XLSX)", "Download Word"]
 
+    at.text_input(key="code_retrieve_coder").set_value("bruno").run()
+    assert list(at.dataframe[0].value["text"]) == ["remote"] and list(at.dataframe[0].value["coder"]) == ["bruno"]
+    at.text_input(key="code_retrieve_coder").set_value("").run()
+    at.multiselect(key="code_retrieve_speakers").set_value(["Project Manager"]).run()
+    assert len(at.dataframe) == 0 and "0 passages" in shown(at)
+
     at.radio(key="code_retrieve_mode").set_value("not").run()
     at.selectbox(key="code_retrieve_a").set_value(design.id)
     at.selectbox(key="code_retrieve_b").set_value(remote.id).run()
@@ -289,6 +295,8 @@ def test_agreement_compares_two_coders_and_lists_where_they_differ(page, study):
     expected = core.codes.agreement("ana", "bruno", documents=[doc_id])
     pd.testing.assert_frame_equal(table.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
     differ = at.dataframe[1].value
+    at.toggle(key="code_agree_per_meeting").set_value(True).run()
+    assert list(at.dataframe[0].value["meeting"].unique()) == ["ES2012a_excerpt"]
     # ana coded "remote control" and turn 3 that bruno did not (in full): every row of the view is one of theirs
     assert set(differ["coder"]) <= {"ana", "bruno"} and "remote control" in set(differ["text"])
     assert "Design" in set(differ["code"])
