@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -81,6 +82,22 @@ def per_row_peer(core, passage_ids: list[int]) -> int:
 
 
 def main() -> int:
+    try:
+        return run()
+    finally:
+        for folder in _TEMP:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_TEMP: list[str] = []
+
+
+def temp(prefix: str) -> str:
+    _TEMP.append(tempfile.mkdtemp(prefix=prefix))
+    return _TEMP[-1]
+
+
+def run() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "qmsum")
     parser.add_argument("--passages", type=int, default=10_000)
@@ -90,7 +107,7 @@ def main() -> int:
     if not files:
         print(f"The shared corpus is not at {args.corpus} (CI has it); nothing to measure.")
         return 0
-    core = QualiaCore(data_dir=tempfile.mkdtemp(prefix="qualia-bench-coding-"), entry_points=False)
+    core = QualiaCore(data_dir=temp("qualia-bench-coding-"), entry_points=False)
     t = time.perf_counter()
     for f in files:
         core.library.add(f.name, f.read_bytes())
@@ -135,16 +152,17 @@ def main() -> int:
     cold = time.perf_counter() - t
     ours, table = median_time(lambda: codes.agreement("ana", "bruno"), max(1, args.repeat // 2))
     print(f"agreement, first call   {cold * 1000:8.1f} ms  (reads every compared turn's length once)")
-    print(f"agreement(ana, bruno)   {ours * 1000:8.1f} ms  {len(table)} codes over {int(table['characters'].iloc[0]):,} "
+    characters = int(table["characters"].iloc[0])
+    print(f"agreement(ana, bruno)   {ours * 1000:8.1f} ms  {len(table)} codes over {characters:,} "
           f"characters  (target <= 2 s: {'met' if ours <= 2 else 'NOT met'})")
     if hasattr(core, "export_qdpx"):
-        out = Path(tempfile.mkdtemp(prefix="qualia-bench-qdpx-")) / "study.qdpx"
+        out = Path(temp("qualia-bench-qdpx-")) / "study.qdpx"
         t = time.perf_counter()
         core.export_qdpx(out)
         exported = time.perf_counter() - t
         print(f"export_qdpx             {exported:8.2f} s   {out.stat().st_size / 1e6:.1f} MB  (target <= 10 s: "
               f"{'met' if exported <= 10 else 'NOT met'})")
-        other = QualiaCore(data_dir=tempfile.mkdtemp(prefix="qualia-bench-import-"), entry_points=False)
+        other = QualiaCore(data_dir=temp("qualia-bench-import-"), entry_points=False)
         t = time.perf_counter()
         other.import_qdpx(out)
         imported = time.perf_counter() - t

@@ -155,4 +155,5 @@ def set_names_in_speech(connection, doc_id: str, on: bool) -> None:
     refresh_turns(connection, doc_id)
 
 
-__all__ = ["replacements", "replacer", "replaced_segments", "map_offset", "Segment", "refresh_turns", "set_names_in_speech", "TITLES"]
+__all__ = ["replacements", "replacer", "replaced_segments", "map_offset", "Segment", "refresh_turns",
+           "set_names_in_speech", "TITLES"]

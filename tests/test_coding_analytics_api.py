@@ -36,7 +36,8 @@ def test_matrices_count_passages_per_code_and_document_speaker_and_code(core, do
     assert by_doc.loc["Unused"].to_dict() == {"one": 0, "two": 0}  # every code is a row
     assert codes.matrix(by="document", counts=False).loc["Trust"].to_dict() == {"one": 1, "two": 1}
     assert codes.matrix(by="document", documents=[two]).loc["Trust"].to_dict() == {"two": 1}
-    assert codes.matrix(by="speaker").loc["Trust"].to_dict() == {"one › Ana": 1, "one › Bruno": 1, "two › Carla": 1}
+    assert codes.matrix(by="speaker").loc["Trust"].to_dict() == {"one › Ana": 1, "one › Bruno": 1,
+                                                                 "two › Carla": 1}
     assert codes.matrix(by="code").loc["Trust", "Doubt"] == 1
     with pytest.raises(CodingError, match="matrix"):
         codes.matrix(by="meeting")

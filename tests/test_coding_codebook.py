@@ -36,6 +36,9 @@ def test_codes_form_a_tree_listed_in_tree_order_with_paths(core):
     assert book[2].parent_id == trust.id and len(book[2].guid) == 36
     assert all(c.color.startswith("#") and len(c.color) == 7 for c in book)  # a colour is chosen when none given
     assert codes.get_code("Trust › Doubt").name == "Doubt" and codes.get_code("doubt").path == "Trust › Doubt"
+    assert codes.get_code("Trust > Doubt").name == "Doubt"
+    codes.add_code("A>B")  # '>' may be in a name: the name itself is found first
+    assert codes.get_code("A>B").name == "A>B"
 
 
 def test_code_names_are_checked_and_unknown_codes_name_close_ones(core):
@@ -100,6 +103,10 @@ def test_coding_words_of_a_turn_and_reading_them_back(core, doc):
     assert codes.passages(speaker="Bruno Costa")["passage_id"].tolist() == [whole.id]
     assert codes.passages(document=[doc], code=["Trust", "Design"], coder=["ana"]).shape[0] == 2
     assert codes.passages(document="nothing-here").empty
+    codes.add_code("Shape", parent="Design")
+    shaped = codes.code(doc, 2, codes="Design › Shape", coder="ana")
+    assert shaped.id not in codes.passages(code="Design")["passage_id"].tolist()
+    assert shaped.id in codes.passages(code="Design", with_children=True)["passage_id"].tolist()
 
 
 def test_coding_the_same_span_again_is_a_no_op_and_a_new_code_joins_the_passage(core, doc):
@@ -140,6 +147,17 @@ def test_bad_coding_input_names_the_document_turn_and_bounds_and_writes_nothing(
     with pytest.raises(CodingError, match=r"passage 2 of 2: .*no turn 9"):
         codes.code_many([good, dict(good, turn=9)])
     assert codes.passages().empty  # the good row was not written either
+    guid = "5a8b1c2d-0000-4000-8000-000000000001"
+    codes.code(doc, 0, 0, 4, codes="Trust", coder="ana", guid=guid)
+    assert codes.code(doc, 0, 0, 4, codes="Trust", coder="ana", guid=guid).guid == guid  # the same passage again
+    with pytest.raises(CodingError, match=f"GUID {guid} is already in the study"):
+        codes.code(doc, 1, codes="Trust", coder="ana", guid=guid)
+    with pytest.raises(CodingError, match="not a GUID"):
+        codes.code(doc, 1, codes="Trust", coder="ana", guid="not-a-guid")
+    with pytest.raises(CodingError, match="same GUID"):
+        other = "5a8b1c2d-0000-4000-8000-000000000002"
+        codes.code_many([dict(good, turn=1, guid=other), dict(good, turn=2, guid=other)])
+    assert len(codes.passages()) == 1
 
 
 def test_uncode_takes_codes_off_and_a_passage_without_codes_goes(core, doc):
@@ -216,3 +234,25 @@ def test_deleting_a_document_removes_its_passages_and_memos(core, doc):
         assert c.execute(select(func.count()).select_from(t.passages)).scalar() == 0
         assert c.execute(select(func.count()).select_from(t.passage_codes)).scalar() == 0
         assert c.execute(select(func.count()).select_from(t.memos)).scalar() == 1
+
+
+def test_ids_and_offsets_read_from_the_passages_table_can_be_passed_back(core, doc):
+    """Pages and notebooks take ids, turns and offsets from DataFrames: numpy integers are whole numbers too."""
+    codes = core.codes
+    codes.add_code("Trust")
+    codes.add_code("Design")
+    codes.code(doc, 0, 0, 6, codes="Trust", coder="ana")
+    row = codes.passages().iloc[0]
+    assert type(row.passage_id).__module__ == "numpy"
+    again = codes.code(row.document_id, row.turn, row.start, row.end, codes=[row.code_id, "Design"], coder="ana")
+    assert again.id == row.passage_id and len(again.code_ids) == 2
+    memo = codes.add_memo("passage", row.passage_id, "note", "ana")
+    memo_id = codes.memos()["memo_id"].iloc[0]
+    assert codes.update_memo(memo_id, "a longer note", "ana").id == memo.id
+    codes.delete_memo(memo_id)
+    assert codes.set_passage_memo(row.passage_id, "kept").memo == "kept"
+    assert codes.uncode(row.passage_id, codes=[row.code_id]).code_ids == (codes.get_code("Design").id,)
+    with pytest.raises(CodingError, match="whole number"):
+        codes.uncode(1.5)
+    with pytest.raises(CodingError, match="must be a whole number of characters"):
+        codes.code(doc, 0, 0.5, 3, codes="Trust", coder="ana")

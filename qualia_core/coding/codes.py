@@ -11,7 +11,7 @@ import difflib
 
 from ..errors import CodingError
 from .model import SEPARATOR, Code
-from .store import check_code_name, check_color, check_text_name, new_guid, now
+from .store import check_code_name, check_color, check_text_name, new_guid, now, whole
 
 
 def _rows(connection):
@@ -52,15 +52,18 @@ def resolve(book: list[Code], code) -> Code:
         code = code.id
     if isinstance(code, bool):
         raise CodingError(f"{code!r} does not name a code: give a code's name, path or id.")
-    if isinstance(code, int):
+    if whole(code) is not None:
+        code = whole(code)
         for c in book:
             if c.id == code:
                 return c
         raise CodingError(f"No code with id {code} in the codebook: it may have been deleted or merged.")
     if not isinstance(code, str) or not code.strip():
         raise CodingError(f"{code!r} does not name a code: give a code's name, path or id.")
-    wanted = _normal(code)
-    for match in ([c for c in book if c.path == wanted], [c for c in book if c.name == wanted],
+    exact = " ".join(code.split())
+    wanted = _normal(code)  # "Parent > Child" is read as a path too
+    for match in ([c for c in book if c.path == exact], [c for c in book if c.path == wanted],
+                  [c for c in book if c.name == wanted],
                   [c for c in book if c.path.casefold() == wanted.casefold()],
                   [c for c in book if c.name.casefold() == wanted.casefold()]):
         if len(match) == 1:

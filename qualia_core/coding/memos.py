@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import CodingError
 from .codes import codebook, resolve
 from .model import MEMO_COLUMNS, TARGET_KINDS, Memo
-from .store import check_text_name, new_guid, now, utc
+from .store import check_text_name, new_guid, now, utc, whole
 
 
 def _target(connection, kind, target_id) -> str | None:
@@ -61,8 +61,9 @@ def get_memo(connection, memo_id) -> Memo:
 
     from ..store import models as t
 
-    if isinstance(memo_id, bool) or not isinstance(memo_id, int):
+    if whole(memo_id) is None:
         raise CodingError(f"A memo is named by its id (a whole number), not {memo_id!r}.")
+    memo_id = whole(memo_id)
     row = connection.execute(select(t.memos).where(t.memos.c.id == memo_id)).first()
     if row is None:
         raise CodingError(f"No memo {memo_id}: it may have been deleted.")
@@ -89,7 +90,7 @@ def update_memo(connection, memo_id, text, author) -> Memo:
 
     from ..store import models as t
 
-    get_memo(connection, memo_id)
+    memo_id = get_memo(connection, memo_id).id
     connection.execute(update(t.memos).where(t.memos.c.id == memo_id).values(
         text=_check_text(text), author=check_text_name(author, "memo's author", 64), updated_at=now()))
     return get_memo(connection, memo_id)
@@ -100,7 +101,7 @@ def delete_memo(connection, memo_id) -> None:
 
     from ..store import models as t
 
-    get_memo(connection, memo_id)
+    memo_id = get_memo(connection, memo_id).id
     connection.execute(delete(t.memos).where(t.memos.c.id == memo_id))
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 from ..errors import CodingError
 from .codes import codebook, forget_passages, resolve
 from .model import Passage
-from .store import check_coder, check_span, document_names, new_guid, now, turn_lengths, utc
+from .store import check_coder, check_span, document_names, new_guid, now, turn_lengths, utc, whole
 
 KEYS = {"document_id", "turn", "start", "end", "codes", "coder", "memo", "guid", "created_at"}
 
@@ -81,14 +81,29 @@ def code_many(connection, rows: list[Mapping[str, Any]]) -> tuple[int, list[int]
             for pid, cid in connection.execute(select(t.passage_codes.c.passage_id, t.passage_codes.c.code_id)
                                                .where(t.passage_codes.c.passage_id.in_(ids[i:i + 5000]))):
                 have.setdefault(pid, set()).add(cid)
-    changed, ids_out, links = 0, [], []
+    fresh: dict[tuple, dict] = {}  # new passages, written together (one statement, not one per passage)
     for row in checked:
         key = (row["document_id"], row["turn"], row["start"], row["end"], row["coder"])
-        pid = existing.get(key)
-        if pid is None:
-            values = {k: row[k] for k in ("guid", "document_id", "turn", "start", "end", "coder", "created_at", "memo")}
-            pid = connection.execute(insert(p).values(**values).returning(p.c.id)).scalar_one()
-            existing[key] = pid
+        if key not in existing and key not in fresh:
+            fresh[key] = {k: row[k] for k in ("guid", "document_id", "turn", "start", "end", "coder", "created_at",
+                                              "memo")}
+    if fresh:
+        by_guid = {v["guid"]: k for k, v in fresh.items()}
+        guids = list(by_guid)
+        if len(by_guid) < len(fresh):
+            raise CodingError("Two different passages were given the same GUID: each passage needs its own.")
+        for i in range(0, len(guids), 5000):
+            taken = connection.execute(select(p.c.guid).where(p.c.guid.in_(guids[i:i + 5000]))).scalars().first()
+            if taken is not None:
+                raise CodingError(f"A passage with GUID {taken} is already in the study, on other words: a GUID "
+                                  "names one passage.")
+        connection.execute(insert(p), list(fresh.values()))
+        for i in range(0, len(guids), 5000):
+            for pid, guid in connection.execute(select(p.c.id, p.c.guid).where(p.c.guid.in_(guids[i:i + 5000]))):
+                existing[by_guid[guid]] = pid
+    changed, ids_out, links = 0, [], []
+    for row in checked:
+        pid = existing[(row["document_id"], row["turn"], row["start"], row["end"], row["coder"])]
         new = [c for c in row["code_ids"] if c not in have.setdefault(pid, set())]
         if new:
             changed += 1
@@ -105,8 +120,9 @@ def get_passage(connection, passage_id) -> Passage:
 
     from ..store import models as t
 
-    if isinstance(passage_id, bool) or not isinstance(passage_id, int):
+    if whole(passage_id) is None:
         raise CodingError(f"A passage is named by its id (a whole number), not {passage_id!r}.")
+    passage_id = whole(passage_id)
     row = connection.execute(select(t.passages).where(t.passages.c.id == passage_id)).first()
     if row is None:
         raise CodingError(f"No passage {passage_id}: it may have been uncoded, or its document deleted.")

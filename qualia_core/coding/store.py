@@ -3,6 +3,7 @@ turns' texts (the offsets' frame) read from the study database."""
 
 from __future__ import annotations
 
+import operator
 import re
 import uuid
 from datetime import datetime, timezone
@@ -16,6 +17,16 @@ CODER_LIMIT = 64
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac")  # Tableau 10: distinct, readable under text
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def whole(value) -> int | None:
+    """`value` as an int when it is a whole number (numpy's too: ids and turns come from DataFrames), else None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 def now() -> datetime:
@@ -104,17 +115,18 @@ def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int]
     """(turn, start, end) checked against the turn's stored text; no offsets mean the whole turn."""
     if doc_id not in names:
         raise CodingError(f"No document '{doc_id}' in the library: it may have been deleted.")
-    if isinstance(turn, bool) or not isinstance(turn, int):
+    turn = whole(turn) if whole(turn) is not None else turn
+    if whole(turn) is None:
         raise CodingError(f"The turn of document '{names[doc_id]}' must be a turn number, not {turn!r}.")
     size = lengths.get((doc_id, turn))
     if size is None:
         count = sum(1 for d, _ in lengths if d == doc_id)
         raise CodingError(f"Document '{names[doc_id]}' ({doc_id}) has no turn {turn}: its turns are numbered "
                           f"0 to {count - 1}." if count else f"Document '{names[doc_id]}' ({doc_id}) has no turns.")
-    start = 0 if start is None else start
-    end = size if end is None else end
+    start = 0 if start is None else (whole(start) if whole(start) is not None else start)
+    end = size if end is None else (whole(end) if whole(end) is not None else end)
     for label, value in (("start", start), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if whole(value) is None:
             raise CodingError(f"The {label} offset in turn {turn} of '{names[doc_id]}' must be a whole number of "
                               f"characters, not {value!r}.")
     if not 0 <= start < end <= size:
@@ -123,7 +135,7 @@ def check_span(doc_id: str, names: dict[str, str], lengths: dict[tuple[str, int]
     return turn, start, end
 
 
-__all__ = ["now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
+__all__ = ["whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color", "check_text_name",
            "document_names", "turn_lengths", "check_span", "PALETTE"]
 
 
