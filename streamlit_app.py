@@ -33,6 +33,7 @@ def route() -> None:
             st.Page("pages/library.py", title="Library", icon=":material/library_books:", default=True),
             st.Page("pages/analyze.py", title="Analyze", icon=":material/analytics:"),
             st.Page("pages/explore.py", title="Explore", icon=":material/travel_explore:"),
+            st.Page("pages/code.py", title="Code", icon=":material/sell:"),
         ],
     }
     if allows(who.role, "admin"):

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VTT = Path(__file__).parent / "fixtures" / "formats" / "ES2012a_excerpt.vtt"
 PASSWORD = "a long enough password"
 STUDY_PAGES = ["pages/library.py", "pages/analyze.py", "pages/explore.py", "pages/health.py", "pages/backups.py",
-               "pages/plugins.py", "pages/users.py"]
+               "pages/plugins.py", "pages/users.py", "pages/code.py"]
 
 
 def everything_shown(at: AppTest) -> str:
