@@ -119,8 +119,8 @@ def collocates_ran(config: dict[str, Any], document: str) -> dict[str, Any]:
 def show_collocates(result: dict[str, Any], header: dict[str, Any]) -> None:
     """The collocates table (log-Dice, MI and the frequencies behind them) and its downloads."""
     said = result["node_frequency"]
-    st.caption(f"“{header['parameters']['Word']}” is said {said} time{'s' if said != 1 else ''} in "
-               f"{result['total_tokens']} words; {len(result['collocates'])} collocates listed.")
+    st.caption(markdown_text(f"“{header['parameters']['Word']}” is said {said} time{'s' if said != 1 else ''} in "
+                             f"{result['total_tokens']} words; {len(result['collocates'])} collocates listed."))
     if result.get("message"):
         st.info(markdown_text(result["message"]))
     if not result["collocates"]:
