@@ -23,7 +23,8 @@ def kwic_settings() -> dict[str, Any]:
     """The concordance settings on screen, as keyword_in_context parameters."""
     st.caption("Every place a word or phrase is said, with its speaker, time and the words around it. Case and "
                "accents do not matter (comunicacao finds comunicação); * stands for any letters and ? for one "
-               "(design*, *ção); a phrase may be typed in quotes. Click a line to read its whole turn.")
+               "(design*, *ção); a phrase may be typed in quotes. Click the box at the left of a line to read its "
+               "whole turn.")
     c1, c2, c3, c4, c5 = st.columns([3, 1, 1.3, 1, 1])
     query = c1.text_input("Word or phrase", key="explore_word", placeholder="e.g. budget, design*, \"next meeting\"")
     window = c2.number_input("Words each side", 1, 50, 8, key="explore_kwic_window")
@@ -65,7 +66,7 @@ def show_lines(lines: list, total: int, header: dict[str, Any], *, meetings: dic
     elif st.session_state.get("explore_kwic_pick", 1) > len(lines):  # fewer lines than before
         st.session_state["explore_kwic_pick"] = 1
     pick = st.number_input("Show the whole turn of occurrence #", 1, len(lines), key="explore_kwic_pick",
-                           help="Or click a line of the table.")
+                           help="Or click the box at the left of a line in the table.")
     line = lines[min(int(pick), len(lines)) - 1]
     if meetings is not None:
         st.text(meetings.get(line.document_id, line.document_id))  # a meeting's name is text, never Markdown
