@@ -81,7 +81,10 @@ def collocates(entries, names) -> None:
     if not config["node"]:
         return
     try:
-        result = get_core().library_views.collocates(config)
+        bar = st.progress(0.0, text="Counting the library…")
+        result = get_core().library_views.collocates(
+            config, progress=lambda done, total: bar.progress(done / total, text=f"{done}/{total} meetings"))
+        bar.empty()
     except QualiaError as exc:
         st.error(markdown_text(str(exc)), icon=":material/error:")
         return

@@ -132,11 +132,12 @@ class LibraryViews:
             lines = sort_lines(lines, sort)[:max_lines]
         return self._remember(key, (lines, total))
 
-    def collocates(self, config: Mapping[str, Any]) -> dict[str, Any]:
+    def collocates(self, config: Mapping[str, Any], progress=None) -> dict[str, Any]:
         """The collocates plugin over every meeting, its counts added up and scored as one text (the study):
         {node_frequency, total_tokens, span, collocates (ranked rows, as the plugin's), meetings: [(document id,
         meeting, occurrences of the node)] for the meetings that say it, parameters_used}. Each meeting's
-        counts are cached with the plugin's results; one meeting's counts are in memory at a time."""
+        counts are cached with the plugin's results; one meeting's counts are in memory at a time. `progress(done,
+        total)` is called after each meeting."""
         library = self.core.library
         entries = library.list()
         key = ("collocates", library.version(entries), json.dumps(dict(config), sort_keys=True, default=str))
@@ -146,8 +147,10 @@ class LibraryViews:
         used: dict[str, Any] = {}
 
         def results():
-            for entry in entries:
+            for done, entry in enumerate(entries, 1):
                 result = self.core.execute_plugin("collocates", library.get(entry.id), dict(config))
+                if progress is not None:
+                    progress(done, len(entries))
                 used.update(result["parameters_used"])
                 if result["node_frequency"]:
                     meetings.append((entry.id, entry.name, result["node_frequency"]))
