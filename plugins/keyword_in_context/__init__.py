@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from qualia_core.concordance import CONTEXT_WORDS, SORTS, sort_key
+from qualia_core.concordance import CONTEXT_WORDS, SORTS, sort_key, sort_lines
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
 from qualia_core.search_terms import has_wildcards, pattern_problem
@@ -133,8 +133,7 @@ class KeywordInContextAnalyzer(BaseAnalyzerPlugin):
                     "right": right,
                     "position": position,
                 })
-        if config["sort"] != "position":
-            hits = [hits[i] for i in _order(hits, config["sort"])]
+        hits = sort_lines(hits, config["sort"])
         message = None if spans else f"No match for \u201c{config['query'].strip()}\u201d."
         logger.debug("keyword_in_context %s: %d hits, %d listed", document.id, len(spans), len(hits))
         ranked = dict(sorted(per_speaker.items(), key=lambda item: (-item[1], item[0])))
@@ -151,12 +150,6 @@ def _listed(spans: list[tuple[int, int, int]], speech, by: str, window: int, max
         left, right = speech.context(line_start, line_end, start, end, window)
         keys.append(sort_key(by, left, speech.text[start:end], right))
     return sorted(range(len(spans)), key=keys.__getitem__)[:max_hits]
-
-
-def _order(hits: list[dict[str, Any]], by: str) -> list[int]:
-    """The listed hits' order under `by` (ties in document order)."""
-    keys = [sort_key(by, h["left"], h["match"], h["right"]) for h in hits]
-    return sorted(range(len(hits)), key=keys.__getitem__)
 
 
 def _result(config: dict[str, Any], hits: list[dict[str, Any]], total: int, per_speaker: dict[str, int],
