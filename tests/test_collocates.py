@@ -111,6 +111,18 @@ def test_the_node_ignores_case_and_accents_and_takes_wildcards(plugin):
     assert run(plugin, design, "desig?")["node_frequency"] == 2 and run(plugin, design, "design?")["node_frequency"] == 1
 
 
+def test_the_node_is_said_as_often_as_keyword_in_context_finds_it(plugin):
+    """Apostrophes separate words for the node as in the concordance: "design's" and "d'água" count."""
+    from plugins.keyword_in_context import KeywordInContextAnalyzer
+
+    text = doc([("A", "the design's flaw, our designer’s view"), ("B", "um copo d'água, design it")])
+    for node, said in (("design*", 3), ("água", 1), ("design", 2)):
+        assert run(plugin, text, node)["node_frequency"] == said
+        assert KeywordInContextAnalyzer().analyze(text, {"query": node})["total_hits"] == said
+    row = run(plugin, text, "flaw", left_span=1, right_span=0, min_frequency=1)["collocates"][0]
+    assert row["collocate"] == "design's"  # a collocate is a whole word
+
+
 def test_a_collocate_is_named_by_its_most_said_form_and_grouped_without_accents(plugin):
     text = doc([("A", "ótimo projeto, otimo projeto, Ótimo projeto")])
     row = run(plugin, text, "projeto", left_span=1, right_span=0, min_frequency=1)["collocates"][0]

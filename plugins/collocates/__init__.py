@@ -5,7 +5,9 @@ Only the speech is read (utterance texts; never speaker labels, timestamps or cu
 - Words are qualia_core.text words ({markers}, digits and punctuation are not words). The node and the
   collocates are matched without case and accents (qualia_core.text.fold_word): "reuniao" is "Reunião". The
   node is one word, with wildcards if you like (* any letters, ? one letter: "design*" is design, designs,
-  designer; qualia_core.search_terms); a pattern of wildcards alone is refused.
+  designer; qualia_core.search_terms); a pattern of wildcards alone is refused. As in keyword_in_context,
+  apostrophes separate words for the node: "design's" is an occurrence of design (so the two agree on how
+  often a word is said); collocates are whole words as qualia_core.text gives them ("design's").
 - The span is `left_span` words before and `right_span` words after each occurrence of the node, counted as
   said: stopwords and fillers take their place in the span but are never counted as collocates (nor are the
   user's `stopwords`). A word in the spans of two occurrences of the node counts once (on its side of the
@@ -137,7 +139,7 @@ def _count(document: Document, node: re.Pattern | None, left: int, right: int, s
             if info is None:
                 folded = fold_word(word)
                 info = seen[word] = (folded, word.lower() not in stop and folded not in stop,
-                                     node is not None and node.fullmatch(folded) is not None)
+                                     node is not None and _is_node(node, folded))
             infos.append(info)
             if info[1]:
                 frequencies[info[0]] += 1
@@ -159,6 +161,14 @@ def _count(document: Document, node: re.Pattern | None, left: int, right: int, s
         pairs[folded][0] = min(counter, key=lambda f: (-counter[f], f))
     return {"node_frequency": node_frequency, "total_tokens": total, "pairs": pairs,
             "frequencies": dict(frequencies)}
+
+
+def _is_node(node: re.Pattern, folded: str) -> bool:
+    """The word, or a part of it between apostrophes, is the node: keyword_in_context's rule, so "design's" is
+    an occurrence of design* in both ("team" finds "team's", "água" finds "d'água")."""
+    if node.fullmatch(folded):
+        return True
+    return "'" in folded and any(node.fullmatch(part) for part in folded.split("'"))
 
 
 def _speech_sample(document: Document) -> str:
