@@ -60,10 +60,11 @@ def show_lines(lines: list, total: int, header: dict[str, Any], *, meetings: dic
     shown = st.dataframe(table.drop(columns=["position"]), hide_index=True, key="explore_kwic_table",
                          column_config=WIDE, on_select="rerun", selection_mode="single-row")
     downloads(table, header, "concordance", "explore_kwic")
-    picked = shown.selection.rows if shown is not None and hasattr(shown, "selection") else []
-    if picked:
-        st.session_state["explore_kwic_pick"] = picked[0] + 1
-    elif st.session_state.get("explore_kwic_pick", 1) > len(lines):  # fewer lines than before
+    picked = list(shown.selection.rows) if shown is not None and hasattr(shown, "selection") else []
+    if picked and picked != st.session_state.get("explore_kwic_clicked"):  # a new click; the box stays usable
+        st.session_state["explore_kwic_pick"] = min(picked[0] + 1, len(lines))
+    st.session_state["explore_kwic_clicked"] = picked
+    if st.session_state.get("explore_kwic_pick", 1) > len(lines):  # fewer lines than before
         st.session_state["explore_kwic_pick"] = 1
     pick = st.number_input("Show the whole turn of occurrence #", 1, len(lines), key="explore_kwic_pick",
                            help="Or click the box at the left of a line in the table.")

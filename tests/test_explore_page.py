@@ -210,6 +210,9 @@ def test_clicking_a_line_shows_its_whole_turn_with_speaker_and_time(explore, dat
     assert at.number_input(key="explore_kwic_pick").value == 2
     assert "turn 1 · Bo ·" in [t.value for t in at.text]
     assert "falta Comunicacao com o cliente" in [t.value for t in at.text]
+    at.number_input(key="explore_kwic_pick").set_value(1).run()  # the box still works after a click
+    assert at.number_input(key="explore_kwic_pick").value == 1
+    assert "turn 0 · Ana ·" in [t.value for t in at.text] and "turn 2 · Ana ·" not in [t.value for t in at.text]
 
 
 def test_a_pattern_of_wildcards_alone_is_refused_with_a_message_naming_it(explore, data_dir):
