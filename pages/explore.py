@@ -1,7 +1,7 @@
 """Explore: words, keyword in context, sentiment and speakers of one meeting or of the whole library.
 
 The view lives in the URL, so it can be bookmarked and shared: `?doc=<document id>` or `?doc=all`,
-`&tab=words|kwic|sentiment|speakers|meetings`, `&word=…` (the word or phrase looked up). Only the view on
+`&tab=words|kwic|collocates|sentiment|speakers|meetings`, `&word=…` (the word or phrase looked up). Only the view on
 screen is computed: the others cost nothing until they are opened.
 """
 
@@ -23,7 +23,8 @@ if not entries:
     st.stop()
 names = {e.id: e.name for e in entries}
 names[ALL_DOCUMENTS] = f"Whole library ({len(entries)} document{'s' if len(entries) != 1 else ''})"
-VIEWS = {"words": "Words", "kwic": "Keyword in context", "sentiment": "Sentiment", "speakers": "Speakers"}
+VIEWS = {"words": "Words", "kwic": "Keyword in context", "collocates": "Collocates", "sentiment": "Sentiment",
+         "speakers": "Speakers"}
 LIBRARY_VIEWS = {**VIEWS, "meetings": "Meetings"}
 
 # The word is typed in whichever view is open; keep it when that view's box is not on screen.

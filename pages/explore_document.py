@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import clock, get_core, get_document, run_plugin
+from pages.common import clock, get_core, run_plugin
+from pages.explore_concordance import (collocates_ran, collocates_settings, kwic_settings, ran, show_collocates,
+                                       show_lines)
 from pages.results import render_result, show_figure, show_warnings
 from qualia_core.labels import NOT_SCORED, display_table, is_scored
 from qualia_core.plain_text import markdown_text
@@ -48,49 +50,26 @@ def words(doc_id: str, name: str) -> None:
             show_figure(strip, key="explore_dispersion")
 
 
-def show_turn(doc_id: str, index: int, key: str) -> None:
-    """The turn (and the turns around it) as plain text."""
-    doc = get_document(doc_id)
-    for j in range(max(0, index - 1), min(len(doc.utterances), index + 2)):
-        u = doc.utterances[j]
-        with st.container(border=j == index, key=f"{key}_{j}"):
-            st.text(f"turn {j} · {u.speaker or 'no speaker'} · {clock(u.start)}")  # names are text, not Markdown
-            st.text(u.text)
-
-
-def kwic_settings() -> tuple[str, int, bool]:
-    st.caption("Every place a word or phrase is said, with its speaker, time and the words around it.")
-    c1, c2, c3 = st.columns([3, 1, 1])
-    query = c1.text_input("Word or phrase", key="explore_word", placeholder="e.g. budget")
-    window = c2.number_input("Words each side", 1, 50, 8, key="explore_kwic_window")
-    whole = c3.checkbox("Whole words", value=True, key="explore_kwic_whole")
-    return query.strip(), int(window), whole
-
-
 def kwic(doc_id: str, name: str) -> None:
-    query, window, whole = kwic_settings()
-    if not query:
+    settings = kwic_settings()
+    if not settings["query"]:
         return
-    result = _run(doc_id, "keyword_in_context", {"query": query, "window": window, "whole_words": whole})
+    result = _run(doc_id, "keyword_in_context", settings)
     if not result:
         return
-    hits = result["hits"]
-    more = f" (showing the first {len(hits)})" if result["truncated"] else ""
-    st.caption(f"{result['total_hits']} occurrence{'s' if result['total_hits'] != 1 else ''}{more}")
     if result["per_speaker"]:
         st.dataframe(pd.DataFrame(list(result["per_speaker"].items()), columns=["speaker", "occurrences"]),
                      hide_index=True, key="explore_kwic_speakers")
-    if not hits:
-        if result.get("message"):
-            st.info(markdown_text(result["message"]))
+    show_lines(result["hits"], result["total_hits"], ran(settings, name), doc_id=doc_id, message=result.get("message"))
+
+
+def collocates(doc_id: str, name: str) -> None:
+    config = collocates_settings()
+    if not config["node"]:
         return
-    table = pd.DataFrame([{"#": i + 1, "time": clock(h["start"]), "speaker": h["speaker"] or "", "left": h["left"],
-                           "match": h["match"], "right": h["right"], "turn": h["utterance_index"]}
-                          for i, h in enumerate(hits)])
-    st.dataframe(table, hide_index=True, key="explore_kwic_table", column_config={
-        "left": st.column_config.TextColumn(width="large"), "right": st.column_config.TextColumn(width="large")})
-    pick = st.number_input("Show the whole turn of occurrence #", 1, len(hits), 1, key="explore_kwic_pick")
-    show_turn(doc_id, hits[pick - 1]["utterance_index"], key="explore_kwic_turn")
+    result = _run(doc_id, "collocates", config)
+    if result:
+        show_collocates(result, collocates_ran(config, name))
 
 
 def sentiment(doc_id: str, name: str) -> None:
@@ -126,7 +105,7 @@ def speakers(doc_id: str, name: str) -> None:
         st.caption("This transcript has no timestamps, so talk time is unknown; shares are by words.")
 
 
-VIEWS = {"words": words, "kwic": kwic, "sentiment": sentiment, "speakers": speakers}
+VIEWS = {"words": words, "kwic": kwic, "collocates": collocates, "sentiment": sentiment, "speakers": speakers}
 
 
 def show(view: str, doc_id: str, name: str) -> None:

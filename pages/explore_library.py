@@ -9,6 +9,9 @@ import streamlit as st
 
 from pages import explore_document as one
 from pages.common import ALL_DOCUMENTS, clock, get_core, library_corpus
+from pages.explore_concordance import (collocates_ran, collocates_settings, kwic_settings, ran, show_collocates,
+                                       show_lines)
+from qualia_core.errors import QualiaError
 from pages.results import show_figure, show_plotly
 from qualia_core.labels import NOT_SCORED, display_table, is_scored, uniform
 from qualia_core.plain_text import markdown_text
@@ -62,26 +65,33 @@ def words(entries, names) -> None:
 
 
 def kwic(entries, names) -> None:
-    query, window, whole = one.kwic_settings()
-    if not query:
+    settings = kwic_settings()
+    if not settings["query"]:
         return
-    lines, total = get_core().library_views.concordance(query, window=window, whole_words=whole)
-    meetings = len({line.document_id for line in lines})
-    more = f" (showing the first {len(lines)})" if total > len(lines) else ""
-    st.caption(f"{total} occurrence{'s' if total != 1 else ''} in {meetings} meeting{'s' if meetings != 1 else ''}"
-               f"{more}")
-    if not lines:
+    try:
+        lines, total = get_core().library_views.concordance(**settings)
+    except QualiaError as exc:  # a pattern refused: the message names the setting
+        st.error(markdown_text(str(exc)), icon=":material/error:")
         return
-    st.dataframe(pd.DataFrame([{"#": i + 1, "meeting": line.meeting, "speaker": line.speaker or "",
-                                "time": clock(line.start), "left": line.left, "match": line.match,
-                                "right": line.right} for i, line in enumerate(lines)]),
-                 hide_index=True, key="explore_kwic_table", column_config={
-                     "left": st.column_config.TextColumn(width="large"),
-                     "right": st.column_config.TextColumn(width="large")})
-    pick = st.number_input("Show the whole turn of occurrence #", 1, len(lines), 1, key="explore_kwic_pick")
-    line = lines[pick - 1]
-    st.text(line.meeting)
-    one.show_turn(line.document_id, line.turn, key="explore_kwic_turn")
+    show_lines(lines, total, ran(settings, "Whole library"), meetings=names)
+
+
+def collocates(entries, names) -> None:
+    config = collocates_settings()
+    if not config["node"]:
+        return
+    try:
+        bar = st.progress(0.0, text="Counting the library…")
+        result = get_core().library_views.collocates(
+            config, progress=lambda done, total: bar.progress(done / total, text=f"{done}/{total} meetings"))
+        bar.empty()
+    except QualiaError as exc:
+        st.error(markdown_text(str(exc)), icon=":material/error:")
+        return
+    if result["meetings"]:
+        said = pd.DataFrame([{"meeting": name, "occurrences": n} for _, name, n in result["meetings"]])
+        st.dataframe(said, hide_index=True, key="explore_collocates_meetings")
+    show_collocates(result, collocates_ran(config, "Whole library"))
 
 
 def sentiment(entries, names) -> None:
@@ -184,7 +194,8 @@ def meetings(entries, names) -> None:
         st.caption("Choose a meeting or a speaker to see the words they use more (or less) than the rest.")
 
 
-VIEWS = {"words": words, "kwic": kwic, "sentiment": sentiment, "speakers": speakers, "meetings": meetings}
+VIEWS = {"words": words, "kwic": kwic, "collocates": collocates, "sentiment": sentiment, "speakers": speakers,
+         "meetings": meetings}
 
 
 def show(view: str, entries, names) -> None:

@@ -4,6 +4,7 @@
     result = views.corpus(["speaker_stats", "word_frequency"], executor=pool, progress=...)
     counts = views.word_counts()                  # for keyness (qualia_core.corpus_views)
     rows = views.concordance("remote control")    # keyword in context across the meetings, attributed
+    study = views.collocates({"node": "design*"})  # collocates of the study: the meetings' counts as one text
 
 A version is `DocumentLibrary.version()`: adding, deleting or restoring a document, or renaming its speakers,
 makes a new one, and the views are computed again (from the result cache where the analyses are unchanged).
@@ -20,6 +21,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from .collocation import merge, rank
+from .concordance import sort_lines
 from .corpus import failures, run_corpus
 from .corpus_views import WordCounts, word_counts
 from .search import documents_with
@@ -90,36 +93,77 @@ class LibraryViews:
         return self._remember(key, word_counts([library.get(e.id) for e in entries]))
 
     def concordance(self, query: str, *, window: int = 8, whole_words: bool = True, case_sensitive: bool = False,
+                    accent_sensitive: bool = False, wildcards: bool = True, sort: str = "position",
                     max_lines: int = 2000) -> tuple[list[ConcordanceLine], int]:
-        """Keyword in context across the library: (the first `max_lines` lines in library and turn order, every
-        occurrence counted). When the query is whole words, only meetings whose turns hold all of them (the
-        library search) are read; keyword_in_context then gives the exact matches, each document's result
-        cached."""
+        """Keyword in context across the library: (the first `max_lines` lines in the order of `sort`, which is
+        library and turn order by default, every occurrence counted). When the query is whole words (and
+        prefixes, design*), only meetings whose turns hold all of them (the library search) are read;
+        keyword_in_context then gives the exact matches, each document's result cached. Each meeting lists its
+        first `max_lines` in the order of `sort`, so the merged list is the library's first `max_lines`."""
         library = self.core.library
         entries = library.list()
-        key = ("concordance", library.version(entries), query, window, whole_words, case_sensitive, max_lines)
+        key = ("concordance", library.version(entries), query, window, whole_words, case_sensitive, accent_sensitive,
+               wildcards, sort, max_lines)
         if (known := self._known(key)) is not None:
             return known
-        words = query.split()
-        if whole_words and words and all(WORD_RE.fullmatch(w) for w in words):  # the index can narrow it down
+        words = query.strip().strip('"\u201c\u201d').split()
+        if whole_words and words and all(WORD_RE.fullmatch(w[:-1] if wildcards and w.endswith("*") else w)
+                                         for w in words):  # the index can narrow it down
             candidates = documents_with(library, " ".join(words))
-        else:  # digits, signs or parts of words: the index has no such tokens; every meeting is read
+        else:  # digits, signs, parts of words or inner wildcards: not in the index; every meeting is read
             candidates = {e.id for e in entries}
         lines: list[ConcordanceLine] = []
         total = 0
         config = {"query": query, "window": window, "whole_words": whole_words, "case_sensitive": case_sensitive,
-                  "max_hits": max_lines}
+                  "accent_sensitive": accent_sensitive, "wildcards": wildcards, "sort": sort, "max_hits": max_lines}
         for entry in entries:
             if entry.id not in candidates:
                 continue
             result = self.core.execute_plugin("keyword_in_context", library.get(entry.id), config)
             total += result["total_hits"]
             for hit in result["hits"]:
-                if len(lines) < max_lines:
+                if len(lines) < max_lines or sort != "position":
                     lines.append(ConcordanceLine(entry.id, entry.name, hit["speaker"], hit["utterance_index"],
                                                  hit["start"], hit["left"], hit["match"], hit["right"],
                                                  hit["position"]))
+            if sort != "position" and len(lines) > max_lines:  # keeps memory at two meetings' lines
+                lines = sort_lines(lines, sort)[:max_lines]
+        if sort != "position":
+            lines = sort_lines(lines, sort)[:max_lines]
         return self._remember(key, (lines, total))
+
+    def collocates(self, config: Mapping[str, Any], progress=None) -> dict[str, Any]:
+        """The collocates plugin over every meeting, its counts added up and scored as one text (the study):
+        {node_frequency, total_tokens, span, collocates (ranked rows, as the plugin's), meetings: [(document id,
+        meeting, occurrences of the node)] for the meetings that say it, parameters_used}. Each meeting's
+        counts are cached with the plugin's results; one meeting's counts are in memory at a time. `progress(done,
+        total)` is called after each meeting."""
+        library = self.core.library
+        entries = library.list()
+        key = ("collocates", library.version(entries), json.dumps(dict(config), sort_keys=True, default=str))
+        if (known := self._known(key)) is not None:
+            return known
+        meetings: list[tuple[str, str, int]] = []
+        used: dict[str, Any] = {}
+
+        def results():
+            for done, entry in enumerate(entries, 1):
+                result = self.core.execute_plugin("collocates", library.get(entry.id), dict(config))
+                if progress is not None:
+                    progress(done, len(entries))
+                used.update(result["parameters_used"])
+                if result["node_frequency"]:
+                    meetings.append((entry.id, entry.name, result["node_frequency"]))
+                yield result
+
+        counts = merge(results())
+        if not used:  # an empty library: the plugin's defaults, checked
+            used = self.core.validate("collocates", dict(config))
+        span = used["left_span"] + used["right_span"]
+        rows = rank(counts, span=span, min_frequency=used["min_frequency"], sort_by=used["sort_by"],
+                    limit=used["max_collocates"])
+        return self._remember(key, {"node_frequency": counts["node_frequency"], "total_tokens": counts["total_tokens"],
+                                    "span": span, "collocates": rows, "meetings": meetings, "parameters_used": used})
 
 
 __all__ = ["LibraryViews", "ConcordanceLine"]

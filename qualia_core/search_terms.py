@@ -14,10 +14,9 @@ a turn's text for highlighting, by the same rules.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from .text import WORD_RE, normalize
+from .text import WORD_RE, fold_word, normalize
 
 _QUOTED = re.compile(r'"([^"]*)"?')
 
@@ -32,12 +31,6 @@ class Term:
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
-
-
-def fold_word(word: str) -> str:
-    """A word without case and accents ("Comunicação" -> "comunicacao")."""
-    decomposed = unicodedata.normalize("NFKD", normalize(word).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse(query: str) -> list[Term]:
@@ -66,10 +59,9 @@ def fold(text: str) -> tuple[str, list[int]]:
             folded.append(ch.lower())
             where.append(i)
             continue
-        for part in unicodedata.normalize("NFKD", normalize(ch).casefold()):
-            if not unicodedata.combining(part):
-                folded.append(part)
-                where.append(i)
+        for part in fold_word(ch):
+            folded.append(part)
+            where.append(i)
     return "".join(folded), where
 
 
@@ -98,4 +90,42 @@ def spans(terms: list[Term], text: str) -> list[tuple[int, int]]:
     return merged
 
 
-__all__ = ["Term", "parse", "fold", "fold_word", "spans"]
+# ---------------------------------------------------------------- wildcard patterns (concordance, collocates)
+#: In a pattern word, * stands for any letters (none too: design* finds design, designs, designer) and ? for
+#: one letter (organi?ation). A wildcard spans at most MAX_WILDCARD_LETTERS letters (no spoken word is
+#: longer), so a pattern's cost stays linear in the text, whatever the text holds.
+WILDCARDS = "*?"
+MAX_WILDCARD_LETTERS = 50
+MAX_STARS = 2  # per word: each more * multiplies the work a long run of letters can cause
+ANY_LETTERS = r"[^\W\d_]{0,%d}" % MAX_WILDCARD_LETTERS
+ONE_LETTER = r"[^\W\d_]"
+
+
+def has_wildcards(query: str) -> bool:
+    return any(w in query for w in WILDCARDS)
+
+
+def pattern_problem(query: str) -> str | None:
+    """Why a wildcard pattern is refused (it would find every word, or cost too much), else None."""
+    if not has_wildcards(query):
+        return None
+    if not any(ch.isalnum() for ch in query):
+        return (f"\u201c{query.strip()}\u201d would find every word: write at least one letter with the wildcards "
+                "(design*, *ção, organi?ation)")
+    for word in query.split():
+        if word.count("*") > MAX_STARS:
+            return f"\u201c{word}\u201d has {word.count('*')} *: use at most {MAX_STARS} in a word"
+    return None
+
+
+def word_regex(pattern: str) -> re.Pattern:
+    """A one-word pattern (letters, * and ?) as a regular expression that `fullmatch`es folded words
+    (`fold_word`): "Comunica*" matches "comunicacao", "comunicacoes"."""
+    parts = []
+    for ch in fold_word(pattern):
+        parts.append(ANY_LETTERS if ch == "*" else ONE_LETTER if ch == "?" else re.escape(ch))
+    return re.compile("".join(parts))
+
+
+__all__ = ["Term", "parse", "fold", "fold_word", "spans", "WILDCARDS", "ANY_LETTERS", "ONE_LETTER",
+           "has_wildcards", "pattern_problem", "word_regex"]

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "LANGUAGES",
-    "LANGUAGE_MARKERS", "normalize", "strip_markers", "tokenize", "count_words", "count_words_each", "detect_language",
+    "LANGUAGE_MARKERS", "normalize", "strip_markers", "strip_accents", "fold_word", "tokenize", "count_words", "count_words_each", "detect_language",
     "language_from_hits", "language_of_words", "stop_set",
 ]
 
@@ -66,6 +66,20 @@ def normalize(text: str) -> str:
         if mark in text:
             text = text.replace(mark, "'")
     return text
+
+
+def strip_accents(text: str) -> str:
+    """`text` without accents, case kept ("Comunicação" -> "Comunicacao"): the letters of a compatibility
+    decomposition (NFKD) without their combining marks."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def fold_word(word: str) -> str:
+    """A word without case and accents ("Comunicação" -> "comunicacao"): the one rule of every search that
+    ignores them (library search, keyword in context, collocates)."""
+    return strip_accents(normalize(word).casefold())
 
 
 def strip_markers(text: str) -> str:

@@ -163,3 +163,80 @@ def test_names_from_transcripts_are_shown_as_text_never_markdown(explore, data_d
     assert any(name in t.value for t in at.text)
     rendered = [m.value for m in [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]]
     assert not [r for r in rendered if "](http" in r]
+
+
+# ------------------------------------------------------------------ concordance and collocates (issue 15)
+PT_TEXT = "Ana: a comunicação da equipe\nBo: falta Comunicacao com o cliente\nAna: o design do produto e os designs"
+
+
+def _add(data_dir, name, text) -> str:
+    entry, _ = QualiaCore(data_dir=data_dir, entry_points=False).library.add_text(name, text)
+    return entry.id
+
+
+def _lines(at):
+    return next(d.value for d in at.dataframe if "match" in d.value.columns)
+
+
+def test_kwic_is_accent_insensitive_sorts_and_offers_csv_and_xlsx(explore, data_dir, monkeypatch):
+    import pages.explore_concordance as page
+
+    def not_now(*args, **kwargs):
+        raise AssertionError("the XLSX is built when its button is clicked, not when the page is drawn")
+
+    monkeypatch.setattr(page, "xlsx_with_header", not_now)
+    doc = _add(data_dir, "pt", PT_TEXT)
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value(doc).run()
+    at.text_input(key="explore_word").set_value("comunicacao").run()
+    assert not at.exception
+    assert list(_lines(at)["match"]) == ["comunicação", "Comunicacao"]
+    at.text_input(key="explore_word").set_value("design*").run()
+    assert list(_lines(at)["match"]) == ["design", "designs"]
+    at.selectbox(key="explore_kwic_sort").set_value("L1").run()  # "o design", "os designs"
+    assert list(_lines(at)["left"]) == ["o", "o design do produto e os"]
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert buttons == ["CSV", "XLSX"]
+
+
+def test_clicking_a_line_shows_its_whole_turn_with_speaker_and_time(explore, data_dir):
+    doc = _add(data_dir, "pt", PT_TEXT)
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value(doc).run()
+    at.text_input(key="explore_word").set_value("comunicacao").run()
+    at.session_state["explore_kwic_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.number_input(key="explore_kwic_pick").value == 2
+    assert "turn 1 · Bo ·" in [t.value for t in at.text]
+    assert "falta Comunicacao com o cliente" in [t.value for t in at.text]
+    at.number_input(key="explore_kwic_pick").set_value(1).run()  # the box still works after a click
+    assert at.number_input(key="explore_kwic_pick").value == 1
+    assert "turn 0 · Ana ·" in [t.value for t in at.text] and "turn 2 · Ana ·" not in [t.value for t in at.text]
+
+
+def test_a_pattern_of_wildcards_alone_is_refused_with_a_message_naming_it(explore, data_dir):
+    at = explore("kwic")
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    at.text_input(key="explore_word").set_value("*").run()
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # as rendered: the Markdown escapes removed
+    assert any("'query'" in e and "would find every word" in e for e in shown)
+
+
+def test_collocates_of_one_meeting_and_of_the_library(explore, data_dir):
+    doc = _add(data_dir, "budget", "Ana: the budget plan is late\nBo: a budget plan again\nAna: budget cuts")
+    _add(data_dir, "more", "Cy: budget plan approved")
+    at = explore("collocates")
+    at.selectbox(key="explore_scope").set_value(doc).run()
+    at.text_input(key="explore_word").set_value("budget").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "log-Dice" in d.value.columns)
+    assert table.iloc[0]["collocate"] == "plan" and table.iloc[0]["together f(n,c)"] == 2
+    assert [b.proto.label for b in at.get("download_button")] == ["CSV", "XLSX"]
+    at.selectbox(key="explore_scope").set_value("__library__").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "log-Dice" in d.value.columns)
+    assert table.iloc[0]["collocate"] == "plan" and table.iloc[0]["together f(n,c)"] == 3
+    meetings = next(d.value for d in at.dataframe if "occurrences" in d.value.columns)
+    assert dict(zip(meetings["meeting"], meetings["occurrences"])) == {"budget": 3, "more": 1}

@@ -48,9 +48,10 @@ def with_text(doc: Document, change) -> Document:
 # ------------------------------------------------------------------ metadata and parameters
 def test_metadata_declares_the_keyword_in_context_analyzer():
     meta = KeywordInContextAnalyzer().meta()
-    assert (meta.id, meta.type.value, meta.version) == ("keyword_in_context", "analyzer", "1.0.0")
+    assert (meta.id, meta.type.value, meta.version) == ("keyword_in_context", "analyzer", "1.1.0")
     defaults = {name: p.default for name, p in meta.parameters.items()}
-    assert defaults == {"query": "", "window": 8, "case_sensitive": False, "whole_words": True, "max_hits": 1000}
+    assert defaults == {"query": "", "window": 8, "case_sensitive": False, "whole_words": True, "max_hits": 1000,
+                        "accent_sensitive": False, "wildcards": True, "sort": "position"}
 
 
 @pytest.mark.parametrize("bad", [
@@ -130,11 +131,13 @@ def test_a_query_finds_the_tokenised_spacing_of_clitics(plugin, fixtures_dir, qu
     assert search(plugin, load(fixtures_dir, CLITICS), query)["total_hits"] == expected
 
 
-@pytest.mark.parametrize("query", ["c++", "(laughs", "[gap]", "a.b", r"\d+", "^so$", "x|y", ".*", "what?!"])
-def test_regex_characters_in_a_query_are_taken_literally(plugin, fixtures_dir, query):
+@pytest.mark.parametrize("query, wildcards", [
+    ("c++", True), ("(laughs", True), ("[gap]", True), ("a.b", True), (r"\d+", True), ("^so$", True), ("x|y", True),
+    (".*", False), ("what?!", False)])  # * and ? are wildcards unless turned off
+def test_regex_characters_in_a_query_are_taken_literally(plugin, fixtures_dir, query, wildcards):
     doc = load(fixtures_dir, PLAIN)
     doc = doc.with_utterances([*doc.utterances, Utterance("Marketing", f"I typed {query} here .")])
-    result = search(plugin, doc, query)
+    result = search(plugin, doc, query, wildcards=wildcards)
     assert result["total_hits"] == 1
     assert (result["hits"][0]["utterance_index"], result["hits"][0]["match"]) == (12, query)
 
@@ -254,3 +257,118 @@ def test_punctuation_is_shown_but_never_counted_as_a_context_word(plugin, fixtur
     assert (words_in(hit["left"]), words_in(hit["right"])) == (window, window)
     assert hit["left"].endswith(f"{words[58]} , , , , {words[59]}")
     assert hit["right"].startswith(f"{words[60]} . . . . {words[61]}")
+
+
+# ------------------------------------------------------------------ accents, wildcards, phrases (issue 15)
+PT = Document("pt", "", [
+    Utterance("Ana", "A comunicação da equipe melhorou; a Comunicacao com o cliente não."),
+    Utterance("Bia", "Falta COMUNICAÇÃO e informação, mas a reunião foi boa."),
+    Utterance("Ana", "Reuniao longa, reuniões demais."),
+])
+DESIGN = Document("en", "", [
+    Utterance("A", "The design team likes designs; our designer said redesign."),
+    Utterance("B", "Design first, designing later, organisation and organization, a desk."),
+])
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("comunicacao", ["comunicação", "Comunicacao", "COMUNICAÇÃO"]),
+    ("comunicação", ["comunicação", "Comunicacao", "COMUNICAÇÃO"]),
+    ("REUNIÃO", ["reunião", "Reuniao"]),
+])
+def test_case_and_accents_never_matter_unless_asked(plugin, query, expected):
+    assert [h["match"] for h in search(plugin, PT, query)["hits"]] == expected
+    exact = [m for m in expected if m.lower() == query.lower()]
+    assert [h["match"] for h in search(plugin, PT, query, accent_sensitive=True)["hits"]] == exact
+
+
+def test_accents_are_folded_on_a_text_without_any(plugin):
+    plain = Document("a", "", [Utterance("A", "a comunicacao e a reuniao")])
+    assert [h["match"] for h in search(plugin, plain, "comunicação")["hits"]] == ["comunicacao"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("design*", ["design", "designs", "designer", "Design", "designing"]),  # never "redesign"
+    ("*sign", ["design", "redesign", "Design"]),
+    ("organi?ation", ["organisation", "organization"]),
+    ("des?", ["desk"]),
+    ("design* team", ["design team"]),
+])
+def test_wildcards_stand_for_letters_inside_whole_words(plugin, query, expected):
+    assert [h["match"] for h in search(plugin, DESIGN, query)["hits"]] == expected
+
+
+def test_a_wildcard_suffix_finds_portuguese_endings_without_accents(plugin):
+    assert [h["match"] for h in search(plugin, PT, "*ção")["hits"]] == [
+        "comunicação", "Comunicacao", "COMUNICAÇÃO", "informação"]
+
+
+def test_a_phrase_in_quotes_is_the_phrase(plugin):
+    doc = Document("q", "", [Utterance("A", "see you at the next meeting, next   week"), Utterance("B", "next. Meeting")])
+    for query in ('"next meeting"', "“next meeting”", "next meeting"):
+        assert [h["match"] for h in search(plugin, doc, query)["hits"]] == ["next meeting"]
+
+
+@pytest.mark.parametrize("config, parameter", [
+    ({"query": "*"}, "query"), ({"query": "* ?"}, "query"), ({"query": "**"}, "query"),
+    ({"query": "a*b*c*"}, "query"), ({"query": "design*", "whole_words": False}, "whole_words"),
+    ({"query": "design", "sort": "L2", "window": 1}, "window"), ({"query": "design", "sort": "R2", "window": 1}, "window"),
+])
+def test_a_pathological_pattern_is_refused_naming_the_parameter(plugin, config, parameter):
+    with pytest.raises(ConfigError) as err:
+        plugin.analyze(DESIGN, config)
+    assert [name for name, _ in err.value.errors] == [parameter]
+
+
+def test_wildcards_off_search_stars_as_typed(plugin):
+    doc = Document("s", "", [Utterance("A", "rate it 5* or design*, not designs")])
+    assert [h["match"] for h in search(plugin, doc, "design*", wildcards=False)["hits"]] == ["design*"]
+
+
+def test_a_star_on_a_huge_word_costs_no_more_than_its_length(plugin):
+    """A wildcard reaches at most 50 letters, and only from the start of a word: a 200,000-letter "word" is
+    matched in linear time (this would take hours with an unbounded * tried at every letter)."""
+    doc = Document("h", "", [Utterance("A", "d" * 200_000 + " design ok")])
+    assert [h["match"] for h in search(plugin, doc, "*d*n", max_hits=5)["hits"]] == ["design"]
+
+
+# ------------------------------------------------------------------ AntConc's KWIC sort
+SORTABLE = Document("s", "", [
+    Utterance("A", "we need a budget plan"),
+    Utterance("B", "the Budget cuts hurt"),
+    Utterance("A", "budget"),
+    Utterance("B", "our zero budget approach"),
+    Utterance("A", "after Ângela's budget: BUDGET plans"),
+])
+# hit:  0 budget  1 Budget  2 budget  3 budget  4 budget        5 BUDGET
+# L2:   need      -         -         our       after           Ângela's
+# L1:   a         the       -         zero      Ângela's        budget
+# R1:   plan      cuts      -         approach  BUDGET          plans
+# R2:   -         hurt      -         -         plans           -
+# A missing word (the turn's edge) sorts first; ties keep the order they are said in; case and accents never count.
+
+
+def order(result) -> list[tuple[int, str]]:
+    return [(h["utterance_index"], h["match"]) for h in result["hits"]]
+
+
+HITS = [(0, "budget"), (1, "Budget"), (2, "budget"), (3, "budget"), (4, "budget"), (4, "BUDGET")]
+
+
+@pytest.mark.parametrize("sort, expected", [
+    ("position", [0, 1, 2, 3, 4, 5]),
+    ("L1", [2, 0, 4, 5, 1, 3]),  # -, a, Ângela's, budget, the, zero
+    ("L2", [1, 2, 4, 5, 0, 3]),  # -, -, after, Ângela's, need, our
+    ("R1", [2, 3, 4, 1, 0, 5]),  # -, approach, BUDGET, cuts, plan, plans
+    ("R2", [0, 2, 3, 5, 1, 4]),  # -, -, -, -, hurt, plans
+])
+def test_lines_sort_by_the_words_around_the_hit(plugin, sort, expected):
+    assert order(search(plugin, SORTABLE, "budget", sort=sort)) == [HITS[i] for i in expected]
+
+
+def test_a_capped_sorted_list_is_the_start_of_the_whole_sorted_list(plugin):
+    """With max_hits, the hits listed are the first in the sort's order, not the first said, sorted."""
+    every = order(search(plugin, SORTABLE, "budget", sort="R1"))
+    capped = search(plugin, SORTABLE, "budget", sort="R1", max_hits=3)
+    assert order(capped) == every[:3] and capped["truncated"] and capped["total_hits"] == 6
+    assert capped["dispersion"]["positions"] == sorted(capped["dispersion"]["positions"])  # all hits, in order said
