@@ -129,13 +129,14 @@ class WordCounts:
 
 
 def count_document(document: Document, *, min_length: int = 3, exclude_stopwords: bool = True,
-                   exclude_fillers: bool = True, stopwords: Iterable[str] = (),
+                   exclude_fillers: bool = True, exclude_context_fillers: bool = True, stopwords: Iterable[str] = (),
                    language: str = "auto") -> tuple[dict[str, Counter], str]:
     """({speaker: Counter of kept words}, language) of one document, by word_frequency's rules."""
     turns = [(u.speaker or NO_SPEAKER, tokenize(u.text.lower())) for u in document.utterances]
     if language == "auto":
         language = language_of_words(w for _, words in turns for w in words)
-    stop = stop_set(language, stopwords=exclude_stopwords, fillers=exclude_fillers, extra=stopwords)
+    stop = stop_set(language, stopwords=exclude_stopwords, fillers=exclude_fillers,
+                    context_fillers=exclude_context_fillers, extra=stopwords)
     per_speaker: dict[str, Counter] = {}
     for speaker, words in turns:
         per_speaker.setdefault(speaker, Counter()).update(w for w in words if len(w) >= min_length and w not in stop)
@@ -144,7 +145,8 @@ def count_document(document: Document, *, min_length: int = 3, exclude_stopwords
 
 def word_counts(sources: Any, *, max_document_bytes: int = formats.DEFAULT_MAX_BYTES, **rules: Any) -> WordCounts:
     """Counts of every document of `sources` (as run_corpus takes them, with the same ids). `rules` are
-    count_document's (min_length, exclude_stopwords, exclude_fillers, stopwords, language). A file
+    count_document's (min_length, exclude_stopwords, exclude_fillers, exclude_context_fillers, stopwords,
+    language). A file
     that cannot be read is left out and named in `skipped`."""
     result = WordCounts()
     for doc_id, source in collect_sources(sources):
