@@ -76,7 +76,7 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
             language = _language(tokens) if lowercase else detect_language(_speech_sample(document))
 
         stop = stop_set(language, stopwords=config["exclude_stopwords"], fillers=config["exclude_fillers"],
-                        context_fillers=config["exclude_context_fillers"], extra=config["stopwords"])
+                        context_fillers=config["exclude_context_fillers"], extra=_extra(config))
         lemma = lemmatizer(language) if config["lemmatize"] and language in LANGUAGES else None
         forms = Forms(tokens, config["min_length"], stop, lowercase, lemma)
         kept = forms.tally()
@@ -115,7 +115,7 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
             "per_speaker": per_speaker,
             "bigrams": bigrams,
             "left_out": _left_out(tokens, language, config),
-            "parameters_used": {**config, "stopwords": list(config["stopwords"])},
+            "parameters_used": {**config, "stopwords": list(config["stopwords"]), "fillers": list(config["fillers"])},
         }
 
 
@@ -151,6 +151,8 @@ def _metadata() -> PluginMetadata:
             "exclude_fillers": {"type": "boolean", "default": True,
                                 "description": "Leave out fillers of the language: uh, um, yeah, okay, "
                                                "alright; ahn, né, tá, beleza…"},
+            "fillers": {"type": "list", "default": [],
+                        "description": "More fillers to leave out with the others (comma-separated), any case."},
             "exclude_context_fillers": {"type": "boolean", "default": True,
                                         "description": "Also leave out words that are fillers in most of their "
                                                        "spoken uses: like, well, know, mean, right; tipo, "
@@ -169,6 +171,12 @@ def _metadata() -> PluginMetadata:
 LEFT_OUT_MAX = 100
 
 
+def _extra(config: dict[str, Any]) -> list[str]:
+    """The user's words to leave out: their stopwords, and their fillers when fillers are left out."""
+    return [*config["stopwords"], *(config["fillers"] if config["exclude_fillers"] else ())]
+
+
+
 def _left_out(tokens: Tokens, language: str, config: dict[str, Any]) -> list[list]:
     """[word, times said, why] of the fillers and user stopwords in the speech, most said first (at most
     LEFT_OUT_MAX): what the UI shows as left out. Built-in stopwords are not listed (they are hundreds)."""
@@ -182,6 +190,7 @@ def _left_out(tokens: Tokens, language: str, config: dict[str, Any]) -> list[lis
                                  CONTEXT_FILLERS["en"] | CONTEXT_FILLERS["pt"], "context filler"))
     if config["exclude_fillers"]:
         why.update(dict.fromkeys(filler_set(language), "filler"))
+        why.update(dict.fromkeys(stop_set(language, stopwords=False, fillers=False, extra=config["fillers"]), "filler"))
     found: dict[str, int] = {}
     for key, total in zip(tokens.keys, tokens.totals.tolist()):
         if total:

@@ -2,13 +2,15 @@
 migration in `migrations/versions/`; a test checks the two agree on SQLite and PostgreSQL.
 
     documents     one transcript: its name, file, format, language, counts and when it was added
-    turns         its speaker turns as parsed: index, original speaker label, start, end, text, and the text
-                  analyses see when it differs (known speaker names replaced: qualia_core.speech_names)
+    turns         its speaker turns as parsed: index, original speaker label, start, end, text, the text
+                  analyses see when it differs (known speaker names replaced: qualia_core.speech_names; the
+                  cleaned version: qualia_core.cleaned_text) and the turn as the cleaner left it
     speakers      each document's speakers in order of appearance, with the name shown (a rename or pseudonym)
                   and the study participant they are (the same person across interviews), when set
     participants  the people of the study, named by the researcher
     users         the accounts that may use the study: name, argon2 password hash, role, failed sign-ins
     sessions      signed-in sessions: the sha256 of each session token (the token itself is only in the cookie)
+    study_settings  settings of the whole study by key, as JSON (the study's stoplist: qualia_core.study_words)
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
 
@@ -45,6 +47,8 @@ documents = Table(
     Column("revision", Integer, nullable=False, default=0),
     # replace the renamed speakers' names inside the speech too (turns.shown_text)
     Column("names_in_speech", Boolean, nullable=False, default=False, server_default=false()),
+    # the sha256 of the cleaned version analyses use (turns.clean_text, qualia_core.cleaned_text); NULL: the original
+    Column("cleaned", String(64)),
 )
 
 turns = Table(
@@ -57,7 +61,8 @@ turns = Table(
     Column("start", Float),
     Column("end", Float),
     Column("text", Text, nullable=False),
-    Column("shown_text", Text),  # the text with known names replaced, when the option changes it; else NULL
+    Column("shown_text", Text),  # the text analyses see (names replaced, cleaned) when it differs; else NULL
+    Column("clean_text", Text),  # the turn as the cleaner left it ('' when it dropped it); NULL: never cleaned
     UniqueConstraint("document_id", "idx"),
 )
 
@@ -87,6 +92,12 @@ users = Table(
     Column("locked_until", DateTime(timezone=True)),  # sign-in refused until then (throttling)
 )
 
+study_settings = Table(  # the study's settings (qualia_core.study_words): key -> JSON value
+    "study_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 sessions = Table(
     "sessions", metadata,
     Column("token_hash", String(64), primary_key=True),
@@ -102,4 +113,5 @@ def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 
-__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "outside_the_models"]
+__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "study_settings",
+           "outside_the_models"]
