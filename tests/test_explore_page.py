@@ -163,3 +163,23 @@ def test_names_from_transcripts_are_shown_as_text_never_markdown(explore, data_d
     assert any(name in t.value for t in at.text)
     rendered = [m.value for m in [*at.markdown, *at.caption, *at.error, *at.warning, *at.info, *at.success]]
     assert not [r for r in rendered if "](http" in r]
+
+
+def left_out_table(at):
+    return next(d.value for d in at.dataframe if list(d.value.columns) == ["Word", "Times said", "Why"])
+
+
+@pytest.mark.parametrize("scope", ["meeting", "__library__"])
+def test_the_words_view_says_which_words_were_left_out_and_follows_the_study_stoplist(explore, data_dir, meeting,
+                                                                                      scope):
+    at = explore("words")
+    if scope != "meeting":
+        at.selectbox(key="explore_scope").set_value(scope).run()
+    assert not at.exception
+    left = left_out_table(at)
+    assert (left["Why"] == "filler").any() or (left["Why"] == "context filler").any()
+    assert "remote" not in set(left["Word"])
+    QualiaCore(data_dir=data_dir, entry_points=False).set_study_words({"stopwords": ["remote"]})
+    at.run()
+    left = left_out_table(at)
+    assert left.loc[left["Word"] == "remote", "Why"].tolist() == ["your stoplist"]
