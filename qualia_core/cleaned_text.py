@@ -65,6 +65,7 @@ def use_cleaned_text(core, doc_id: str, config: dict[str, Any] | None = None) ->
     texts = cleaned_texts(len(original.utterances), result)
     digest = hashlib.sha256(json.dumps(texts, ensure_ascii=False).encode("utf-8")).hexdigest()
     originals = [u.text for u in original.utterances]
+    # the library's one way to change a document (a transaction that bumps its revision), as speaker names use it
     return core.library._change(doc_id, lambda c, row: _store(c, doc_id, texts, originals, digest))
 
 
