@@ -63,6 +63,7 @@ class QualiaCore:
         self.guard = guard
         self.library = DocumentLibrary(self.data_dir, self._parse_stored, config.get("QUALIA_DATABASE_URL") or None)
         self._library_views = None
+        self._study_words = study_words.Reader()
 
     @property
     def guard(self) -> Guard | None:
@@ -137,11 +138,7 @@ class QualiaCore:
 
     def study_words(self) -> study_words.StudyWords:
         """The study's stoplist (qualia_core.study_words): the defaults while the study has no database."""
-        library = self.library
-        url = library.database_url
-        if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-            return study_words.StudyWords()
-        return study_words.read(library.store)
+        return self._study_words(self.library)
 
     def set_study_words(self, values: dict[str, Any]) -> study_words.StudyWords:
         """Save the study's stoplist from a mapping of study_words.PARAMETERS (StudySettingsError names a bad one).

@@ -17,6 +17,9 @@ they are part of the result's cache key: changing the study's stoplist re-runs t
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -111,6 +114,42 @@ def save(store, words: StudyWords) -> StudyWords:
     return words
 
 
+class Reader:
+    """The study's settings of a library, read again only when its database changed: on SQLite, `PRAGMA
+    data_version` on a connection of the reader's own changes whenever another connection commits (a few
+    microseconds, against ~0.3 ms for the read); a replaced file (a restore) is reopened. On PostgreSQL every
+    call reads. A study without a database file has the defaults (none is created to read them)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._file: tuple | None = None
+        self._known: tuple[int, StudyWords] | None = None
+
+    def __call__(self, library) -> StudyWords:
+        url = library.database_url
+        if not url.startswith("sqlite:///"):
+            return read(library.store)
+        path = url[len("sqlite:///"):]
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return StudyWords()
+        with self._lock:
+            if self._connection is None or self._file != (st.st_dev, st.st_ino):
+                if self._connection is not None:
+                    self._connection.close()
+                self._connection = sqlite3.connect(path, check_same_thread=False)
+                self._file, self._known = (st.st_dev, st.st_ino), None
+            version = self._connection.execute("PRAGMA data_version").fetchone()[0]
+            if self._known is not None and self._known[0] == version:
+                return self._known[1]
+        words = read(library.store)  # a commit after `version` was read changes it again: the next call rereads
+        with self._lock:
+            self._known = (version, words)
+        return words
+
+
 def fill(declared: Iterable[str], config: Mapping[str, Any] | None, words: StudyWords) -> dict[str, Any]:
     """`config` with the study's value of every PARAMETERS name the plugin declares and the caller did not set."""
     filled = dict(config or {})
@@ -121,4 +160,4 @@ def fill(declared: Iterable[str], config: Mapping[str, Any] | None, words: Study
     return filled
 
 
-__all__ = ["StudyWords", "PARAMETERS", "KEY", "clean_words", "from_mapping", "read", "save", "fill"]
+__all__ = ["StudyWords", "Reader", "PARAMETERS", "KEY", "clean_words", "from_mapping", "read", "save", "fill"]

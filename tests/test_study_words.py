@@ -104,3 +104,12 @@ def test_fill_sets_only_declared_parameters_the_caller_left_unset():
     words = StudyWords(("banana",), ("hum",), False, True, False)
     declared = {"stopwords": None, "exclude_stopwords": None, "max_words": None}
     assert fill(declared, {"exclude_stopwords": True}, words) == {"stopwords": ["banana"], "exclude_stopwords": True}
+
+
+def test_a_change_saved_by_another_process_is_seen_at_the_next_run(core, data_dir):
+    entry, _ = core.library.add("meeting.txt", MEETING.encode())
+    doc = core.library.get(entry.id)
+    assert "banana" in top(core.execute_plugin("word_frequency", doc))  # this core has read the settings
+    QualiaCore(data_dir=data_dir).set_study_words({"stopwords": ["banana"]})  # another app process saves
+    assert core.study_words().stopwords == ("banana",)
+    assert "banana" not in top(core.execute_plugin("word_frequency", doc))
