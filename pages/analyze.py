@@ -61,11 +61,13 @@ for col, (ptype, title, help_text) in zip(cols, GROUPS):
                                  help=help_text, key=f"analyze_plugins_{ptype.value}")
 
 configs, problems = {}, []
+study = core.study_words().as_parameters() if chosen else {}
 for pid in chosen:
     meta = core.plugin_metadata()[pid]
     with st.expander(f"{meta.name} — parameters", expanded=False):
         st.caption(meta.description)
-        form = parameter_form(meta, "analyze_param", core.validate)  # the core's checks, before anything runs
+        # the core's checks, before anything runs; the study's stoplist fills its fields (a change here overrides it)
+        form = parameter_form(meta, "analyze_param", core.validate, study)
     configs[pid] = form.config
     problems += [f"{meta.name} › {label}" for label, _ in form.problems]
 

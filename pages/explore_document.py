@@ -23,8 +23,10 @@ def _run(doc_id: str, plugin_id: str, config=None, deps=None):
 def word_settings() -> tuple[int, dict]:
     c1, c2, c3 = st.columns(3)
     top_n = c1.slider("How many words", 5, 50, 20, key="explore_top_n")
-    no_stopwords = c2.checkbox("Leave out common words", value=True, key="explore_stopwords",
-                               help="English and Portuguese stopwords, by the detected language.")
+    study = get_core().study_words()  # the study's stoplist applies; this box overrides its common-words option
+    no_stopwords = c2.checkbox("Leave out common words", value=study.exclude_stopwords, key="explore_stopwords",
+                               help="English and Portuguese stopwords, by the detected language. The study's "
+                                    "own stopwords and fillers (Library › Study words) are always left out.")
     lemmas = c3.checkbox("Count lemmas (meeting = meetings)", value=False, key="explore_lemmas")
     return top_n, {"word_frequency": {"exclude_stopwords": no_stopwords, "lemmatize": lemmas, "max_words": 200}}
 
@@ -44,10 +46,23 @@ def words(doc_id: str, name: str) -> None:
             render_result("wordcloud_viz", name, cloud, key="explore_cloud")
     st.subheader("Where does a word occur?")
     word = st.text_input("Word or phrase", key="explore_word", placeholder="e.g. remote control")
+    show_left_out(doc_id, counting)
     if word.strip():
         strip = _run(doc_id, "dispersion_plot", None, {"keyword_in_context": {"query": word.strip(), "max_hits": 100000}})
         if strip:
             show_figure(strip, key="explore_dispersion")
+
+
+def show_left_out(doc_id: str, counting: dict) -> None:
+    """The fillers and study stopwords the counts left out, with how often each was said."""
+    counts = _run(doc_id, "word_frequency", counting.get("word_frequency"))
+    left = (counts or {}).get("left_out") or []
+    with st.expander(f"Words left out of these counts ({len(left)})", expanded=False):
+        st.caption("Fillers, context fillers and the study's stopwords (Library › Study words); the built-in "
+                   "stopwords are left out too but not listed.")
+        if left:
+            st.dataframe(pd.DataFrame(left, columns=["Word", "Times said", "Why"]), hide_index=True,
+                         key="explore_left_out")
 
 
 def kwic(doc_id: str, name: str) -> None:

@@ -44,6 +44,7 @@ def words(entries, names) -> None:
         cloud = one._run(ALL_DOCUMENTS, "wordcloud_viz", {"max_words": max(top_n, 50)}, counting)
         if cloud:
             st.image(decode_image(cloud))
+    one.show_left_out(ALL_DOCUMENTS, counting)
     st.subheader("Where does a word occur?")
     word = st.text_input("Word or phrase", key="explore_word", placeholder="e.g. remote control").strip()
     if not word:

@@ -9,8 +9,8 @@ it is acceptable and says why not, and that message is shown next to the field. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping
 
 import streamlit as st
 
@@ -29,8 +29,11 @@ def _number_text(value: Any) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def widget_for(name: str, param: Parameter, key: str) -> Any:
-    """The field of one parameter; returns what it holds (numbers as the text typed, for the core to read)."""
+def widget_for(name: str, param: Parameter, key: str, default: Any = None) -> Any:
+    """The field of one parameter, starting at `default` (None: the declared default); returns what it holds
+    (numbers as the text typed, for the core to read)."""
+    if default is not None:
+        param = replace(param, default=default)
     label = field_label(name)
     help_text = " ".join(p for p in (param.description, f"Accepts {param.describe()}.") if p)
     if param.type == "boolean":
@@ -62,9 +65,12 @@ class FormState:
 
 
 def parameter_form(meta: PluginMetadata, key_prefix: str,
-                   validate: Callable[[str, dict[str, Any]], dict[str, Any]]) -> FormState:
+                   validate: Callable[[str, dict[str, Any]], dict[str, Any]],
+                   defaults: Mapping[str, Any] | None = None) -> FormState:
     """Widgets for every declared parameter, in two columns, each with the core's message under it when `validate`
-    (the core's: plugin id, config → config, or ConfigError) refuses its value."""
+    (the core's: plugin id, config → config, or ConfigError) refuses its value. `defaults` start some fields
+    elsewhere than the declared default (the study's stoplist: core.study_words())."""
+    defaults = defaults or {}
     if not meta.parameters:
         st.caption("This plugin has no parameters.")
     raw: dict[str, Any] = {}
@@ -72,7 +78,7 @@ def parameter_form(meta: PluginMetadata, key_prefix: str,
     columns = st.columns(2) if meta.parameters else []
     for i, (name, param) in enumerate(meta.parameters.items()):
         with columns[i % 2]:
-            raw[name] = widget_for(name, param, f"{key_prefix}_{meta.id}_{name}")
+            raw[name] = widget_for(name, param, f"{key_prefix}_{meta.id}_{name}", defaults.get(name))
             beside[name] = st.container()  # the field's message, once the whole config is checked
     try:
         return FormState(validate(meta.id, raw))

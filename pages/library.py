@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages.access import allowed, require
 from pages.common import clock, get_core, library_entries, mark_added, newly_added
+from pages.library_words import cleaned_text_controls, study_words_section
 from qualia_core import QualiaError
 from qualia_core.speech_names import replacements
 from qualia_core.plain_text import markdown_text as md  # names and messages quoting them are text, not Markdown
@@ -63,6 +64,8 @@ with st.expander("…or paste text"):
                 st.session_state["library_messages"] = [("error", md(exc))]
             st.rerun()
 
+study_words_section(core, can_edit)  # the study's stoplist: researchers change it, viewers read it
+
 for level, text in st.session_state.pop("library_messages", []):
     getattr(st, level)(text)
 
@@ -113,6 +116,7 @@ transcript, names, manage = st.tabs(["Transcript", "Speakers", "Rename or delete
 PAGE = 50
 
 with transcript:
+    cleaned_text_controls(core, entry, can_edit)  # analyse the cleaned text, or the original
     doc = library.get(doc_id)
     st.text(f"{entry.source} · {entry.format} · {entry.encoding} · {entry.size_bytes:,} bytes · "
                f"{entry.utterances} turns · {entry.words:,} words")

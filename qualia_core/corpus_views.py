@@ -15,7 +15,8 @@ its sentiment method cannot score (`scored` false: a language no method reads) h
 Keyness compares the words of a target (a document, a speaker across the corpus, or a speaker in one
 document) with every other word of the corpus. Counts follow word_frequency's rules with its default
 options: qualia_core.text words, lowercased, at least `min_length` letters, without the stopwords of
-the document's language (detected as word_frequency does), filler sounds and the user's stopwords; no
+the document's language (detected as word_frequency does), its fillers and context fillers, and the user's
+stopwords and fillers (the library's views use the study's stoplist: qualia_core.study_words); no
 lemmas. The score is Dunning's log-likelihood G2 (Rayson & Garside 2000) for the 2x2 table
 (a = target count, b = reference count, c = target words, d = reference words):
 E1 = c(a+b)/(c+d), E2 = d(a+b)/(c+d), G2 = 2(a ln(a/E1) + b ln(b/E2)), with 0 ln 0 = 0;
@@ -140,13 +141,15 @@ class WordCounts:
 
 
 def count_document(document: Document, *, min_length: int = 3, exclude_stopwords: bool = True,
-                   exclude_fillers: bool = True, stopwords: Iterable[str] = (),
-                   language: str = "auto") -> tuple[dict[str, Counter], str]:
+                   exclude_fillers: bool = True, exclude_context_fillers: bool = True, stopwords: Iterable[str] = (),
+                   fillers: Iterable[str] = (), language: str = "auto") -> tuple[dict[str, Counter], str]:
     """({speaker: Counter of kept words}, language) of one document, by word_frequency's rules."""
     turns = [(u.speaker or NO_SPEAKER, tokenize(u.text.lower())) for u in document.utterances]
     if language == "auto":
         language = language_of_words(w for _, words in turns for w in words)
-    stop = stop_set(language, stopwords=exclude_stopwords, fillers=exclude_fillers, extra=stopwords)
+    stop = stop_set(language, stopwords=exclude_stopwords, fillers=exclude_fillers,
+                    context_fillers=exclude_context_fillers,
+                    extra=[*stopwords, *(fillers if exclude_fillers else ())])
     per_speaker: dict[str, Counter] = {}
     for speaker, words in turns:
         per_speaker.setdefault(speaker, Counter()).update(w for w in words if len(w) >= min_length and w not in stop)
@@ -155,7 +158,8 @@ def count_document(document: Document, *, min_length: int = 3, exclude_stopwords
 
 def word_counts(sources: Any, *, max_document_bytes: int = formats.DEFAULT_MAX_BYTES, **rules: Any) -> WordCounts:
     """Counts of every document of `sources` (as run_corpus takes them, with the same ids). `rules` are
-    count_document's (min_length, exclude_stopwords, exclude_fillers, stopwords, language). A file
+    count_document's (min_length, exclude_stopwords, exclude_fillers, exclude_context_fillers, stopwords,
+    fillers, language): a study's stoplist is `core.study_words().as_parameters()`. A file
     that cannot be read is left out and named in `skipped`."""
     result = WordCounts()
     for doc_id, source in collect_sources(sources):

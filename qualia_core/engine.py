@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config, formats, resolver
+from . import config, formats, resolver, study_words
 from .cache import ResultCache, cache_key
 from .contract import PluginMetadata, PluginType
 from .corpus import run_corpus
@@ -64,6 +64,7 @@ class QualiaCore:
         self.library = DocumentLibrary(self.data_dir, self._parse_stored, config.get("QUALIA_DATABASE_URL") or None)
         self._library_views = None
         self._codes = None
+        self._study_words = study_words.Reader()
 
     @property
     def guard(self) -> Guard | None:
@@ -123,14 +124,27 @@ class QualiaCore:
         return plan
 
     def validate(self, plugin_id: str, config: dict[str, Any] | None) -> dict[str, Any]:
-        """The plugin's full config (defaults filled in, values coerced), checked against the metadata read at
+        """The plugin's full config (the study's stoplist filled in where the caller left a declared parameter
+        unset, qualia_core.study_words; then defaults; values coerced), checked against the metadata read at
         discovery and the plugin's `check_config` hook; raises ConfigError naming every problem."""
         loaded = self.get_plugin(plugin_id)
-        validated = validate_config(plugin_id, loaded.metadata.parameters, config)
+        declared = loaded.metadata.parameters
+        if any(name in declared and name not in (config or {}) for name in study_words.PARAMETERS):
+            config = study_words.fill(declared, config, self.study_words())
+        validated = validate_config(plugin_id, declared, config)
         problems = list(loaded.instance.check_config(validated) or ())
         if problems:
             raise ConfigError(plugin_id, problems)
         return validated
+
+    def study_words(self) -> study_words.StudyWords:
+        """The study's stoplist (qualia_core.study_words): the defaults while the study has no database."""
+        return self._study_words(self.library)
+
+    def set_study_words(self, values: dict[str, Any]) -> study_words.StudyWords:
+        """Save the study's stoplist from a mapping of study_words.PARAMETERS (StudySettingsError names a bad one).
+        Analyses it changes run again: the values are part of their cache keys."""
+        return study_words.save(self.library.store, study_words.from_mapping(values))
 
     # --------------------------------------------------------------- documents
     def load_document(self, path: str | Path, doc_id: str | None = None) -> Document:

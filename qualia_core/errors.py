@@ -72,6 +72,14 @@ class SettingsError(QualiaError):
         super().__init__("Invalid configuration: " + "; ".join(self.problems))
 
 
+class StudySettingsError(QualiaError):
+    """The study's settings (its stoplist: qualia_core.study_words) are invalid. `.problems` names each setting."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("Invalid study settings: " + "; ".join(self.problems))
+
+
 class ConfigError(QualiaError):
     """One or more parameters are invalid. `.errors` lists every problem as (parameter, message)."""
 

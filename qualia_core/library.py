@@ -178,7 +178,7 @@ class DocumentLibrary:
                     r = rows[d]
                     metadata = {"source": r.source, "format": r.format, "encoding": r.encoding, "name": r.name,
                                 "added_at": iso(r.added_at), "language": r.language,
-                                "names_in_speech": bool(r.names_in_speech)}
+                                "names_in_speech": bool(r.names_in_speech), "cleaned": r.cleaned is not None}
                     if names.get(d):
                         metadata["speaker_map"] = dict(names[d])
                     self._docs[d] = (keys[d], Document(d, "", turns[d], metadata))

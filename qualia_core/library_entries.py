@@ -32,6 +32,7 @@ class LibraryEntry:
     language: str | None = None
     participants: dict[str, str] = field(default_factory=dict)  # original speaker -> the study participant
     names_in_speech: bool = False  # the renamed speakers' names are replaced inside the speech too
+    cleaned: str | None = None  # the sha256 of the cleaned version analyses use (qualia_core.cleaned_text); None: original
 
     @property
     def shown_speakers(self) -> list[str]:
@@ -89,13 +90,14 @@ def entry_of(row, speakers, people: dict[int, str] | None = None) -> LibraryEntr
                         utterances=row.turn_count, words=row.word_count, added_at=iso(row.added_at),
                         speaker_map={sp.original: sp.shown for sp in speakers if sp.shown}, language=row.language,
                         participants={sp.original: people[sp.participant_id] for sp in speakers
-                                      if sp.participant_id in people}, names_in_speech=bool(row.names_in_speech))
+                                      if sp.participant_id in people}, names_in_speech=bool(row.names_in_speech),
+                        cleaned=row.cleaned)
 
 
 def analysis_state(entry: LibraryEntry) -> list:
-    """What analyses of a document depend on, for digests of the library (its file, speaker names, and
-    whether the names are replaced in the speech)."""
-    return [entry.id, entry.sha256, sorted(entry.speaker_map.items()), entry.names_in_speech]
+    """What analyses of a document depend on, for digests of the library (its file, speaker names, whether the
+    names are replaced in the speech, and which cleaned version it uses)."""
+    return [entry.id, entry.sha256, sorted(entry.speaker_map.items()), entry.names_in_speech, entry.cleaned]
 
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -62,8 +62,12 @@ class LibraryViews:
         with self._lock:
             return self._memo.get(key)
 
+    def _study(self) -> str:
+        """The study's stoplist as a key: the views are computed again when it changes."""
+        return json.dumps(self.core.study_words().as_parameters(), sort_keys=True)
+
     def _corpus_key(self, entries, plugin_ids: Sequence[str], configs: Mapping[str, Any] | None) -> tuple:
-        return ("corpus", self.core.library.version(entries), tuple(plugin_ids),
+        return ("corpus", self.core.library.version(entries), self._study(), tuple(plugin_ids),
                 json.dumps(configs or {}, sort_keys=True, default=str))
 
     def known_corpus(self, plugin_ids: Sequence[str], configs: Mapping[str, Any] | None = None):
@@ -84,13 +88,15 @@ class LibraryViews:
         return result if failures(result) else self._remember(key, result)
 
     def word_counts(self) -> WordCounts:
-        """Word counts of every library document per speaker (qualia_core.corpus_views), for keyness."""
+        """Word counts of every library document per speaker (qualia_core.corpus_views), for keyness, with the
+        study's stoplist."""
         library = self.core.library
         entries = library.list()
-        key = ("counts", library.version(entries))
+        study = self.core.study_words().as_parameters()
+        key = ("counts", library.version(entries), json.dumps(study, sort_keys=True))
         if (known := self._known(key)) is not None:
             return known
-        return self._remember(key, word_counts([library.get(e.id) for e in entries]))
+        return self._remember(key, word_counts([library.get(e.id) for e in entries], **study))
 
     def concordance(self, query: str, *, window: int = 8, whole_words: bool = True, case_sensitive: bool = False,
                     accent_sensitive: bool = False, wildcards: bool = True, sort: str = "position",

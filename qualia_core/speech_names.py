@@ -121,21 +121,25 @@ def map_offset(offset: int, segments: list[Segment], *, end: bool = False, to_sh
 
 
 def refresh_turns(connection, doc_id: str) -> int:
-    """Bring the document's `turns.shown_text` in step with its option and speaker names, inside the caller's
-    transaction: the speech with the names replaced where it differs from the original, else NULL (the search
-    index follows by its triggers). Returns how many turns changed."""
+    """Bring the document's `turns.shown_text` (the text analyses see) in step with its options, inside the
+    caller's transaction: the turn's cleaned text when the document uses its cleaned version
+    (qualia_core.cleaned_text), with the names replaced when that option is on; NULL where that is the original
+    text (the search index follows by its triggers). Returns how many turns changed."""
     from sqlalchemy import bindparam, select, update
 
     from .store import models as t
 
-    on = connection.execute(select(t.documents.c.names_in_speech).where(t.documents.c.id == doc_id)).scalar()
+    on, cleaned = connection.execute(select(t.documents.c.names_in_speech, t.documents.c.cleaned)
+                                     .where(t.documents.c.id == doc_id)).first()
     names = dict(connection.execute(select(t.speakers.c.original, t.speakers.c.shown)
                                     .where(t.speakers.c.document_id == doc_id)).all())
     replace = replacer(names) if on else None
     changes = []
-    for turn_id, text, shown in connection.execute(
-            select(t.turns.c.id, t.turns.c.text, t.turns.c.shown_text).where(t.turns.c.document_id == doc_id)):
-        wanted = replace(text) if replace else None
+    for turn_id, text, clean, shown in connection.execute(
+            select(t.turns.c.id, t.turns.c.text, t.turns.c.clean_text, t.turns.c.shown_text)
+            .where(t.turns.c.document_id == doc_id)):
+        base = clean if cleaned and clean is not None else text
+        wanted = replace(base) if replace else base
         wanted = None if wanted == text else wanted
         if wanted != shown:
             changes.append({"turn_id": turn_id, "shown": wanted})

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 __all__ = [
-    "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "LANGUAGES",
-    "LANGUAGE_MARKERS", "normalize", "strip_markers", "strip_accents", "fold_word", "tokenize", "count_words", "count_words_each", "detect_language",
+    "WORD_PATTERN", "WORD_RE", "MARKER_RE", "STOPWORDS", "FILLERS", "FILLER_SOUNDS", "FILLER_LISTS",
+    "CONTEXT_FILLERS", "LANGUAGES", "filler_set",
+    "LANGUAGE_MARKERS", "normalize", "strip_markers", "strip_accents", "fold_word", "tokenize", "count_words",
+    "count_words_each", "detect_language",
     "language_from_hits", "language_of_words", "stop_set",
 ]
 
@@ -48,14 +50,19 @@ def _load_words(path: Path) -> frozenset[str]:
 #: Stopwords by language code, lowercase, with accents and apostrophes ("don't", "não").
 STOPWORDS: dict[str, frozenset[str]] = {lang: _load_words(_STOPWORD_DIR / f"{lang}.txt") for lang in LANGUAGES}
 
-#: Non-lexical sounds of speech (hesitations, backchannel noises) in English and Portuguese, lowercase.
-#: Kept apart from STOPWORDS so a plugin can choose to count them (e.g. to study hesitation).
-FILLERS: frozenset[str] = frozenset({
-    "uh", "uhh", "um", "umm", "uhm", "uhmm", "mm", "mmm", "mmmm", "hm", "hmm", "hmmm", "mhm", "mhmm",
-    "huh", "ah", "ahh", "aah", "oh", "ooh", "er", "err", "erm", "eh", "ehm", "em", "ew", "hmph",
-    "uh-huh", "mm-hmm", "uh-uh",
-    "ahn", "ã", "ãh", "ãhn", "hã", "hum", "humm", "hein", "éh", "ehh", "uhum", "aham", "ahã", "opa",
-})
+#: Filler sounds of speech (uh, um, hmm, ahn…) in any language, lowercase: stopwords/fillers.txt.
+FILLER_SOUNDS: frozenset[str] = _load_words(_STOPWORD_DIR / "fillers.txt")
+#: The filler list of each language: the sounds and the language's discourse markers and backchannels
+#: (yeah, okay, alright; né, tá, beleza): stopwords/fillers_<lang>.txt. Removed when "exclude fillers" is on.
+FILLER_LISTS: dict[str, frozenset[str]] = {
+    lang: FILLER_SOUNDS | _load_words(_STOPWORD_DIR / f"fillers_{lang}.txt") for lang in LANGUAGES}
+#: Words that are fillers only in some uses (like, well, know; tipo, então, sabe), by language:
+#: stopwords/context_fillers_<lang>.txt. Removed when "exclude context fillers" is on too.
+CONTEXT_FILLERS: dict[str, frozenset[str]] = {
+    lang: _load_words(_STOPWORD_DIR / f"context_fillers_{lang}.txt") for lang in LANGUAGES}
+#: Every filler of every language (kept apart from STOPWORDS so a plugin can count them, e.g. to study
+#: hesitation). Context fillers are not in it.
+FILLERS: frozenset[str] = frozenset().union(*FILLER_LISTS.values())
 
 
 def normalize(text: str) -> str:
@@ -149,22 +156,39 @@ def count_words_each(texts: Sequence[str]) -> list[int]:
     return list(map(bytes.count, data.split(b"\x00"), repeat(b" a")))
 
 
-def stop_set(language: str, *, stopwords: bool = True, fillers: bool = True, extra: Iterable[str] = ()) -> frozenset[str]:
+def _languages(language: str) -> tuple[str, ...]:
+    return (language,) if language in LANGUAGES else LANGUAGES
+
+
+def filler_set(language: str, *, context: bool = False) -> frozenset[str]:
+    """The fillers of `language` ("en", "pt"; any other value takes both languages'): its FILLER_LISTS, and
+    its CONTEXT_FILLERS too when `context`."""
+    words = frozenset().union(*(FILLER_LISTS[lang] for lang in _languages(language)))
+    if context:
+        words |= frozenset().union(*(CONTEXT_FILLERS[lang] for lang in _languages(language)))
+    return words
+
+
+def stop_set(language: str, *, stopwords: bool = True, fillers: bool = True, context_fillers: bool = False,
+             extra: Iterable[str] = ()) -> frozenset[str]:
     """The lowercase words an analysis leaves out: the stopwords of `language` ("en", "pt"; any other value,
-    such as "unknown", takes both lists) when `stopwords`, the FILLERS when `fillers`, and the user's `extra`
-    words (normalised and lowercased, whatever their case)."""
-    return _stop_set(tuple(extra), stopwords, fillers, language)
+    such as "unknown", takes both lists) when `stopwords`, its filler list when `fillers`, its context
+    fillers when `context_fillers`, and the user's `extra` words (normalised and
+    lowercased, whatever their case)."""
+    return _stop_set(tuple(extra), stopwords, fillers, context_fillers, language)
 
 
 @lru_cache(maxsize=64)
-def _stop_set(extra: tuple[str, ...], stopwords: bool, fillers: bool, language: str) -> frozenset[str]:
+def _stop_set(extra: tuple[str, ...], stopwords: bool, fillers: bool, context: bool, language: str) -> frozenset[str]:
     stop: set[str] = {normalize(w).strip().lower() for w in extra}
     stop.discard("")
     if stopwords:
-        for lang in ([language] if language in LANGUAGES else LANGUAGES):
+        for lang in _languages(language):
             stop |= STOPWORDS[lang]
     if fillers:
-        stop |= FILLERS
+        stop |= filler_set(language)
+    if context:
+        stop |= frozenset().union(*(CONTEXT_FILLERS[lang] for lang in _languages(language)))
     return frozenset(stop)
 
 

@@ -133,6 +133,10 @@ def test_a_viewer_reads_but_cannot_change_delete_or_reach_backups(study):
     assert entry.name in everything_shown(at)  # the library is readable
     assert open_tab(at, "Rename or delete").button(key="library_delete").disabled  # only the open tab runs
     assert open_tab(at, "Speakers").button(key="library_pseudonymise").disabled
+    transcript = open_tab(at, "Transcript")  # the study's words are read, not changed; nor is the cleaned text
+    assert transcript.text_area(key="study_stopwords").disabled
+    assert next(b for b in transcript.button if b.label == "Save study words").disabled
+    assert transcript.button(key=f"library_use_cleaned_{entry.id}").disabled
     assert [e.id for e in core.library.list()] == [entry.id]
     for page in ("pages/backups.py", "pages/users.py", "pages/health.py", "pages/plugins.py"):
         straight = open_page(page, at.session_state["_session_token"])  # reached anyway: the page refuses
@@ -146,6 +150,12 @@ def test_a_researcher_changes_the_library_but_has_no_operations_pages(study):
     assert not at.button(key="library_pseudonymise").disabled
     at.button(key="library_pseudonymise").click().run()
     assert core.library.list()[0].speaker_map  # pseudonyms set
+    at = open_tab(at, "Transcript")
+    at.text_area(key="study_stopwords").set_value("reunião")
+    next(b for b in at.button if b.label == "Save study words").click().run()
+    assert core.study_words().stopwords == ("reunião",)
+    at.button(key=f"library_use_cleaned_{entry.id}").click().run()
+    assert core.library.list()[0].cleaned is not None
     for page in ("pages/backups.py", "pages/users.py", "pages/health.py", "pages/plugins.py"):
         straight = open_page(page, at.session_state["_session_token"])
         assert any("the researcher role may not" in e.value for e in straight.error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_app import app, with_meeting  # noqa: F401  (fixtures)
+from test_app import app, with_meeting, word_table  # noqa: F401  (fixtures)
 
 from qualia_core import QualiaCore
 from qualia_core.errors import ConfigError
@@ -111,3 +111,16 @@ def test_text_that_is_not_a_number_is_named_not_replaced(app, with_meeting):  # 
     beside = [e.value for e in field_column(at, key).error]
     assert any("got '0,5' (not a number)" in m.replace("\\", "") for m in beside), beside
     assert at.button(key="analyze_run").disabled
+
+
+def test_the_form_starts_from_the_study_stoplist_and_a_field_changed_overrides_it(app, with_meeting, data_dir):  # noqa: F811
+    core = QualiaCore(data_dir=data_dir, entry_points=False)
+    core.set_study_words({"stopwords": ["remote", "control"], "exclude_context_fillers": False})
+    at = choose(app("pages/analyze.py"), with_meeting, "analyzer", "word_frequency")
+    assert at.text_input(key=field_key("word_frequency", "stopwords")).value == "remote, control"
+    assert at.checkbox(key=field_key("word_frequency", "exclude_context_fillers")).value is False
+    at.button(key="analyze_run").click().run()
+    assert "remote" not in set(word_table(at)["term"])
+    set_field(at, field_key("word_frequency", "stopwords"), "")
+    at.button(key="analyze_run").click().run()
+    assert not at.exception and "remote" in set(word_table(at)["term"])

@@ -240,3 +240,23 @@ def test_collocates_of_one_meeting_and_of_the_library(explore, data_dir):
     assert table.iloc[0]["collocate"] == "plan" and table.iloc[0]["together f(n,c)"] == 3
     meetings = next(d.value for d in at.dataframe if "occurrences" in d.value.columns)
     assert dict(zip(meetings["meeting"], meetings["occurrences"])) == {"budget": 3, "more": 1}
+
+
+def left_out_table(at):
+    return next(d.value for d in at.dataframe if list(d.value.columns) == ["Word", "Times said", "Why"])
+
+
+@pytest.mark.parametrize("scope", ["meeting", "__library__"])
+def test_the_words_view_says_which_words_were_left_out_and_follows_the_study_stoplist(explore, data_dir, meeting,
+                                                                                      scope):
+    at = explore("words")
+    if scope != "meeting":
+        at.selectbox(key="explore_scope").set_value(scope).run()
+    assert not at.exception
+    left = left_out_table(at)
+    assert (left["Why"] == "filler").any() or (left["Why"] == "context filler").any()
+    assert "remote" not in set(left["Word"])
+    QualiaCore(data_dir=data_dir, entry_points=False).set_study_words({"stopwords": ["remote"]})
+    at.run()
+    left = left_out_table(at)
+    assert left.loc[left["Word"] == "remote", "Why"].tolist() == ["your stoplist"]

@@ -215,3 +215,35 @@ def test_pasted_text_is_selected_once_added(app, library):
     assert not app.exception
     added = next(e for e in library.list() if e.name == "Interview 9")
     assert app.selectbox(key="library_selected").value == added.id
+
+
+def test_study_words_saved_on_the_library_page_apply_to_analyses(app, library):
+    core = QualiaCore(data_dir=library.data_dir, entry_points=False)
+    doc = core.library.get(next(e.id for e in library.list() if e.name == "ES2012a"))
+    assert "remote" in dict(core.execute_plugin("word_frequency", doc)["top_words"])
+    app.run()
+    app.text_area(key="study_stopwords").set_value("Remote, control")
+    app.checkbox(key="study_no_context_fillers").uncheck()
+    next(b for b in app.button if b.label == "Save study words").click().run()
+    assert not app.exception and "Study words saved: analyses use them now." in [s.value for s in app.success]
+    words = core.study_words()
+    assert words.stopwords == ("remote", "control") and not words.exclude_context_fillers
+    top = dict(core.execute_plugin("word_frequency", doc)["top_words"])
+    assert "remote" not in top and "control" not in top
+
+
+def test_the_cleaned_text_is_one_click_away_and_so_is_the_original(app, library):
+    doc_id = next(e.id for e in library.list() if e.name == "ES2012a")
+    app.session_state["library_selected"] = doc_id
+    app.run()
+    text = " ".join(app.dataframe[-1].value["text"])
+    assert "{vocalsound}" in text or "{disfmarker}" in text
+    app.button(key=f"library_use_cleaned_{doc_id}").click().run()
+    assert not app.exception and "Analyses now use the cleaned text." in [s.value for s in app.success]
+    text = " ".join(app.dataframe[-1].value["text"])
+    assert "{" not in text
+    assert "{" not in library.get(doc_id).speech
+    app.button(key=f"library_restore_original_{doc_id}").click().run()
+    assert "Analyses use the original text again." in [s.value for s in app.success]
+    assert "{vocalsound}" in " ".join(app.dataframe[-1].value["text"])
+    assert library.entry(doc_id).cleaned is None

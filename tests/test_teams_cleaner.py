@@ -50,8 +50,8 @@ ALL_FIXTURES = ["ami_ES2006d.txt", "icsi_Bed014.txt", "welsh_education_7.txt", "
 def test_metadata_declares_the_document_plugin():
     """The plugin says who it is, what it provides and which parameters it takes."""
     meta = PLUGIN.meta()
-    assert (meta.id, meta.type, meta.version) == ("teams_cleaner", PluginType.DOCUMENT, "1.1.0")
-    assert meta.provides == ["cleaned_utterances", "variants", "quality_report", "cleaning_stats"]
+    assert (meta.id, meta.type, meta.version) == ("teams_cleaner", PluginType.DOCUMENT, "1.2.0")
+    assert meta.provides == ["cleaned_utterances", "variants", "quality_report", "cleaning_stats", "source_turns"]
     assert set(meta.parameters) == {"remove_system_lines", "remove_markers", "normalize_speakers",
                                     "strip_guest_suffix", "merge_consecutive", "min_words", "facilitators"}
 
@@ -303,7 +303,7 @@ def test_participants_only_is_everything_without_facilitators():
 def test_the_text_is_stored_once(name):
     """Only cleaned_utterances holds text: the variants hold turn indices and counts, never a turn's text."""
     result = PLUGIN.process(load(name), {"facilitators": ["Ana Souza"]})
-    assert set(result) == {"cleaned_utterances", "variants", "quality_report", "cleaning_stats"}
+    assert set(result) == {"cleaned_utterances", "variants", "quality_report", "cleaning_stats", "source_turns"}
     variants = result["variants"]
     assert all(type(i) is int for i in variants["participants_only"])
     assert all(type(i) is int for entry in variants["per_speaker"].values() for i in entry["indices"])

@@ -13,7 +13,7 @@ from plugins.word_frequency import WordFrequencyAnalyzer
 from qualia_core import ConfigError, QualiaCore
 from qualia_core.document import Document, Utterance
 from qualia_core.formats import load_path
-from qualia_core.text import FILLERS, STOPWORDS, WORD_PATTERN, normalize, tokenize
+from qualia_core.text import FILLERS, STOPWORDS, WORD_PATTERN, normalize, stop_set, tokenize
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "word_frequency"
 ES2012A = FIXTURES / "ES2012a_opening.txt"  # AMI meeting ES2012a, first 41 turns
@@ -59,7 +59,7 @@ def ranked(counts: Counter, k: int) -> list[list]:
 
 def assert_matches_reference(document: Document, case_sensitive: bool = False) -> None:
     result = analyze(document, language="en", case_sensitive=case_sensitive, **ALL)
-    words, pairs, total, per_speaker = reference(document, STOPWORDS["en"] | FILLERS, lowercase=not case_sensitive)
+    words, pairs, total, per_speaker = reference(document, stop_set("en", context_fillers=True), lowercase=not case_sensitive)
     assert result["total_tokens"] == total
     assert result["top_words"] == ranked(words, 10000)
     assert result["bigrams"] == ranked(pairs, 10000)
@@ -326,7 +326,7 @@ def test_a_bad_parameter_raises_config_error_naming_it(name, value):
 
 def test_metadata_declares_the_result_keys_and_parameter_bounds():
     meta = WordFrequencyAnalyzer().meta()
-    assert (meta.id, meta.type.value, meta.version) == ("word_frequency", "analyzer", "1.0.0")
+    assert (meta.id, meta.type.value, meta.version) == ("word_frequency", "analyzer", "1.1.0")
     assert {"word_frequencies", "total_words", "unique_words", "top_words"} <= set(meta.provides)
     assert (meta.parameters["min_length"].min, meta.parameters["min_length"].max) == (1, 50)
     assert (meta.parameters["max_words"].min, meta.parameters["max_words"].max) == (1, 10000)

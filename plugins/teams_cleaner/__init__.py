@@ -29,6 +29,7 @@ Result (JSON-ready). The text is stored once, in `cleaned_utterances`; the varia
     variants            {participants_only: [turn indices], facilitators: [names found],
                          facilitators_not_found: [names], per_speaker: {name: {turns, words, indices}}}
     quality_report      {score: 0-100, reasons: [{code, reason, penalty, value}]}
+    source_turns        [the original turn index of each cleaned turn (of a merged run, its first turn)]
     cleaning_stats      {input_turns, output_turns, system_lines_removed, markers_removed,
                          empty_turns_dropped, short_turns_dropped, turns_dropped, turns_merged,
                          speakers_renamed: {old: new}}
@@ -62,11 +63,12 @@ class TeamsCleaner(BaseDocumentPlugin):
             name="Teams transcript cleaner",
             description=("Removes system lines and non-speech markers, normalises speaker names, merges "
                          "consecutive turns, drops empty turns, and reports the transcript's quality."),
-            version="1.1.0",  # 1.1.0: text stored once; variants hold turn indices; words by qualia_core.text
+            version="1.2.0",  # 1.2.0: source_turns; 1.1.0: text stored once; variants hold turn indices
             labels={"quality_report.score": "Quality score (0–100)", "quality_report.reasons.code": {"machine": True},
                 "quality_report.reasons.value": {"label": "Measured", "format": "number"},
-                "variants.per_speaker": "Turns per speaker", "cleaned_utterances": "Cleaned turns"},
-            provides=["cleaned_utterances", "variants", "quality_report", "cleaning_stats"],
+                "variants.per_speaker": "Turns per speaker", "cleaned_utterances": "Cleaned turns",
+                "source_turns": {"label": "Turn in the original", "machine": True}},
+            provides=["cleaned_utterances", "variants", "quality_report", "cleaning_stats", "source_turns"],
             parameters={
                 "remove_system_lines": {"type": "boolean", "default": True, "description":
                                         "Remove 'Recording started', 'X joined the meeting', 'X entrou na "
@@ -110,6 +112,7 @@ class TeamsCleaner(BaseDocumentPlugin):
             "quality_report": quality_report(cleaned.stats, cleaned.speakers, cleaned.words, utterances,
                                              cleaned.markers_found),
             "cleaning_stats": cleaned.stats,
+            "source_turns": cleaned.sources,
         }
         logger.debug("teams_cleaner %s: %d -> %d turns, score %d", document.id, cleaned.stats["input_turns"],
                      cleaned.stats["output_turns"], result["quality_report"]["score"])

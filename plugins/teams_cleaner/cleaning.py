@@ -54,6 +54,7 @@ class Cleaned:
     words: list[int] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     markers_found: int = 0
+    sources: list[int] = field(default_factory=list)  # the original index of each turn (the first of a merged run)
 
 
 def is_system_line(text: str) -> bool:
@@ -183,6 +184,7 @@ def clean(utterances: Sequence[Utterance], opts: CleanOptions) -> Cleaned:
                 if turn["start"] is None:
                     turn["start"] = u.start
     out.utterances, out.speakers, out.words = turns, out_speakers, out_words
+    out.sources = list(range(len(utterances))) if order is None else order
 
     out.stats = {
         "input_turns": len(utterances),

@@ -7,7 +7,10 @@ Rules (see also qualia_core.text):
   are not words. Without `case_sensitive`, words are lowercased.
 - `total_tokens` counts every word of the speech; a word is then dropped when shorter than `min_length`,
   a stopword of the language (built-in list, when `exclude_stopwords`), in the user's `stopwords`
-  (always, whatever the case), or a filler sound such as "uh", "hmm" (when `exclude_fillers`).
+  (always, whatever the case), a filler of the language's filler list such as "uh", "yeah", "okay", "né"
+  (when `exclude_fillers`), or a word that is a filler only in some uses such as "like", "well", "know",
+  "tipo", "então" (when `exclude_context_fillers`): qualia_core/stopwords/fillers*.txt. `left_out` lists the
+  fillers and the user's stopwords the speech holds, with how often each was said, most said first.
   `total_words` and `unique_words` count the words kept.
 - The language is detected from the speech ("en", "pt"; "unknown" uses both stopword lists and
   does not lemmatize) unless `language` names it.
@@ -35,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
-from qualia_core.text import LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, detect_language, language_from_hits, stop_set
+from qualia_core.text import (CONTEXT_FILLERS, LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, detect_language, filler_set,
+                              language_from_hits, stop_set)
 
 if TYPE_CHECKING:
     from .counting import Forms, Tokens
@@ -72,7 +76,7 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
             language = _language(tokens) if lowercase else detect_language(_speech_sample(document))
 
         stop = stop_set(language, stopwords=config["exclude_stopwords"], fillers=config["exclude_fillers"],
-                        extra=config["stopwords"])
+                        context_fillers=config["exclude_context_fillers"], extra=_extra(config))
         lemma = lemmatizer(language) if config["lemmatize"] and language in LANGUAGES else None
         forms = Forms(tokens, config["min_length"], stop, lowercase, lemma)
         kept = forms.tally()
@@ -110,7 +114,8 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
             "lemmatized": lemma is not None,
             "per_speaker": per_speaker,
             "bigrams": bigrams,
-            "parameters_used": {**config, "stopwords": list(config["stopwords"])},
+            "left_out": _left_out(tokens, language, config),
+            "parameters_used": {**config, "stopwords": list(config["stopwords"]), "fillers": list(config["fillers"])},
         }
 
 
@@ -123,11 +128,12 @@ def _metadata() -> PluginMetadata:
         name="Word frequency",
         description="Counts the words of the speech (not speaker labels or timestamps), overall and "
                     "per speaker, with English and Portuguese stopwords, lemmas and word pairs.",
-        version="1.0.0",
+        version="1.1.0",  # 1.1.0: the filler lists, context fillers, left_out
         labels={"total_tokens": "Tokens", "lemmatized": "Lemmatized", "word_frequencies": "All words",
-            "top_words": "Top words", "bigrams": "Word pairs", "per_speaker.top_words": "Top words"},
+            "top_words": "Top words", "bigrams": "Word pairs", "per_speaker.top_words": "Top words",
+            "left_out": "Words left out (fillers and your stopwords)"},
         provides=["word_frequencies", "total_words", "total_tokens", "unique_words", "top_words",
-                  "language", "per_speaker", "bigrams"],
+                  "language", "per_speaker", "bigrams", "left_out"],
         parameters={
             "min_length": {"type": "integer", "default": 3, "min": 1, "max": 50,
                            "description": "Shortest word counted, in letters."},
@@ -143,7 +149,14 @@ def _metadata() -> PluginMetadata:
             "stopwords": {"type": "list", "default": [],
                           "description": "More words to leave out (comma-separated), any case."},
             "exclude_fillers": {"type": "boolean", "default": True,
-                                "description": "Leave out filler sounds (uh, um, hmm, ahn…)."},
+                                "description": "Leave out fillers of the language: uh, um, yeah, okay, "
+                                               "alright; ahn, né, tá, beleza…"},
+            "fillers": {"type": "list", "default": [],
+                        "description": "More fillers to leave out with the others (comma-separated), any case."},
+            "exclude_context_fillers": {"type": "boolean", "default": True,
+                                        "description": "Also leave out words that are fillers in most of their "
+                                                       "spoken uses: like, well, know, mean, right; tipo, "
+                                                       "então, assim, sabe…"},
             "per_speaker": {"type": "boolean", "default": True,
                             "description": "Also count each speaker's words."},
             "bigrams": {"type": "boolean", "default": True,
@@ -153,6 +166,39 @@ def _metadata() -> PluginMetadata:
                                          "reuniões -> reunião) in English and Portuguese."},
         },
     )
+
+
+LEFT_OUT_MAX = 100
+
+
+def _extra(config: dict[str, Any]) -> list[str]:
+    """The user's words to leave out: their stopwords, and their fillers when fillers are left out."""
+    return [*config["stopwords"], *(config["fillers"] if config["exclude_fillers"] else ())]
+
+
+
+def _left_out(tokens: Tokens, language: str, config: dict[str, Any]) -> list[list]:
+    """[word, times said, why] of the fillers and user stopwords in the speech, most said first (at most
+    LEFT_OUT_MAX): what the UI shows as left out. Built-in stopwords are not listed (they are hundreds)."""
+    from .counting import decode
+
+    why: dict[str, str] = {}
+    for word in stop_set(language, stopwords=False, fillers=False, extra=config["stopwords"]):
+        why[word] = "your stoplist"
+    if config["exclude_context_fillers"]:
+        why.update(dict.fromkeys(CONTEXT_FILLERS[language] if language in LANGUAGES else
+                                 CONTEXT_FILLERS["en"] | CONTEXT_FILLERS["pt"], "context filler"))
+    if config["exclude_fillers"]:
+        why.update(dict.fromkeys(filler_set(language), "filler"))
+        why.update(dict.fromkeys(stop_set(language, stopwords=False, fillers=False, extra=config["fillers"]), "filler"))
+    found: dict[str, int] = {}
+    for key, total in zip(tokens.keys, tokens.totals.tolist()):
+        if total:
+            word = decode(key).strip("'").lower()
+            if word in why:
+                found[word] = found.get(word, 0) + total
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:LEFT_OUT_MAX]
+    return [[word, n, why[word]] for word, n in ranked]
 
 
 def _words(forms: Forms, indices: list[int], counts: list[int]) -> list[list]:

@@ -2,8 +2,9 @@
 migration in `migrations/versions/`; a test checks the two agree on SQLite and PostgreSQL.
 
     documents     one transcript: its name, file, format, language, counts and when it was added
-    turns         its speaker turns as parsed: index, original speaker label, start, end, text, and the text
-                  analyses see when it differs (known speaker names replaced: qualia_core.speech_names)
+    turns         its speaker turns as parsed: index, original speaker label, start, end, text, the text
+                  analyses see when it differs (known speaker names replaced: qualia_core.speech_names; the
+                  cleaned version: qualia_core.cleaned_text) and the turn as the cleaner left it
     speakers      each document's speakers in order of appearance, with the name shown (a rename or pseudonym)
                   and the study participant they are (the same person across interviews), when set
     participants  the people of the study, named by the researcher
@@ -16,6 +17,7 @@ migration in `migrations/versions/`; a test checks the two agree on SQLite and P
     passages      coded passages: character offsets in one turn's stored text (turns.text), coder, time, memo
     passage_codes which codes each passage carries
     memos         memos on the study (a journal), a document, a code or a passage: author, times, text
+    study_settings  settings of the whole study by key, as JSON (the study's stoplist: qualia_core.study_words)
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
 
@@ -52,6 +54,8 @@ documents = Table(
     Column("revision", Integer, nullable=False, default=0),
     # replace the renamed speakers' names inside the speech too (turns.shown_text)
     Column("names_in_speech", Boolean, nullable=False, default=False, server_default=false()),
+    # the sha256 of the cleaned version analyses use (turns.clean_text, qualia_core.cleaned_text); NULL: the original
+    Column("cleaned", String(64)),
 )
 
 turns = Table(
@@ -64,7 +68,8 @@ turns = Table(
     Column("start", Float),
     Column("end", Float),
     Column("text", Text, nullable=False),
-    Column("shown_text", Text),  # the text with known names replaced, when the option changes it; else NULL
+    Column("shown_text", Text),  # the text analyses see (names replaced, cleaned) when it differs; else NULL
+    Column("clean_text", Text),  # the turn as the cleaner left it ('' when it dropped it); NULL: never cleaned
     UniqueConstraint("document_id", "idx"),
 )
 
@@ -92,6 +97,12 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("failed_signins", Integer, nullable=False, default=0),  # in a row; a success resets it
     Column("locked_until", DateTime(timezone=True)),  # sign-in refused until then (throttling)
+)
+
+study_settings = Table(  # the study's settings (qualia_core.study_words): key -> JSON value
+    "study_settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 sessions = Table(
@@ -196,4 +207,5 @@ def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool
 
 
 __all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "api_tokens",
-           "api_jobs", "api_rate", "codes", "passages", "passage_codes", "memos", "outside_the_models"]
+           "api_jobs", "api_rate", "codes", "passages", "passage_codes", "memos", "study_settings",
+           "outside_the_models"]
