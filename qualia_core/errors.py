@@ -13,6 +13,7 @@
       AccountError              an account operation cannot be done (bad name or password, the last admin)
       SignInError               a sign-in is refused (wrong name or password, or throttled: retry_after)
       PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
+      ScaffoldError             a new plugin cannot be created there (an existing name, an invalid identifier)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -139,3 +140,7 @@ class PermissionDeniedError(QualiaError):
         self.needed = needed
         who = f"the {role} role" if role else "someone who is not signed in"
         super().__init__(f"{action} needs the {needed} role; {who} may not. Ask an admin.")
+
+
+class ScaffoldError(QualiaError):
+    """A new plugin's folder cannot be created: the name is not a plugin id, or a plugin or folder has it."""
