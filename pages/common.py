@@ -141,22 +141,12 @@ def empty_library_hint() -> None:
 
 @contextmanager
 def corpus_executor():
-    """A worker pool for one corpus run (None: run in the server process). Its workers exit when the run ends,
-    so the server does not keep their memory between runs; they come from a forkserver, not a fork of the
-    threaded Streamlit server. QUALIA_CORPUS_WORKERS sets how many (0: one per CPU)."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+    """A worker pool for one corpus run (None: run in the server process), as qualia_core.executors decides for
+    every door: QUALIA_CORPUS_WORKERS forkserver processes that exit when the run ends, or a Dask cluster."""
+    from qualia_core.executors import corpus_executor as executor
 
-    workers = setting("QUALIA_CORPUS_WORKERS") or os.cpu_count() or 1
-    if workers <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
-    try:
+    with executor() as pool:
         yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # the workers are gone before the page goes on
 
 
 def run_many(doc_ids: list[str], plugin_ids: list[str], configs: dict[str, dict], progress=None):

@@ -94,6 +94,22 @@ def _host(raw: str) -> str:
     return raw.strip()
 
 
+def _origins(raw: str) -> list[str]:
+    """Comma-separated origins (scheme://host[:port]) or *; empty: none."""
+    origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+    for origin in origins:
+        if origin != "*" and not re.match(r"^https?://[A-Za-z0-9.\-\[\]:]+$", origin):
+            raise ValueError
+    return origins
+
+
+def _address(raw: str) -> str:
+    """Empty, or a Dask scheduler address such as tcp://10.0.0.5:8786."""
+    if raw.strip() and not re.match(r"^(tcp|tls|inproc|ucx|ws|wss)://\S+$", raw.strip()):
+        raise ValueError
+    return raw.strip()
+
+
 PERCENT = "a number from 0 to 100"
 VARIABLES = [
     Variable("QUALIA_DATA_DIR", "./data", "a folder path", _path,
@@ -154,6 +170,22 @@ VARIABLES = [
     Variable("QUALIA_BACKUP_KEY", "", "empty (archives are not encrypted), or a passphrase of at least 16 characters",
              _passphrase(16), "Encrypts backup archives (AES-256-GCM, the key stretched with argon2id); verify and "
              "restore of an encrypted archive need the same passphrase. Keep a copy outside the backups.", secret=True),
+    Variable("QUALIA_API_HOST", "127.0.0.1", "a host name or IP address", _host,
+             "Address the REST API binds (`python -m api`, `qualia serve`); beyond loopback it needs sign-in on."),
+    Variable("QUALIA_API_PORT", "8000", "a port number from 1 to 65535", _integer(1, 65535), "Port of the REST API."),
+    Variable("QUALIA_API_WORKERS", "1", "a whole number from 1 to 64", _integer(1, 64),
+             "Worker processes of the REST API (uvicorn workers); they share jobs and the rate limit in the study "
+             "database."),
+    Variable("CORS_ALLOWED_ORIGINS", "", "empty (no other site may call the API from a browser), * or "
+             "comma-separated origins such as https://lab.example.org", _origins,
+             "Web sites whose pages may call the REST API from a browser (CORS)."),
+    Variable("RATE_LIMIT_PER_MINUTE", "600", "a whole number from 0 to 1000000 (0: no limit)",
+             _integer(0, 1_000_000), "Requests per minute the REST API answers for one token (or one client "
+             "address without a token), counted across every worker; more get 429 with Retry-After."),
+    Variable("QUALIA_DASK_SCHEDULER", "", "empty (a process pool of QUALIA_CORPUS_WORKERS), or a Dask scheduler "
+             "address such as tcp://10.0.0.5:8786", _address,
+             "Where corpus runs go (the app's several-document analyses, the REST API's jobs): a Dask cluster "
+             "instead of local worker processes."),
     Variable("ALERT_CPU_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "CPU use that raises a critical alert."),
     Variable("ALERT_MEMORY_WARNING_PERCENT", "80", PERCENT, _number(0, 100), "Memory use that raises a warning."),
     Variable("ALERT_MEMORY_CRITICAL_PERCENT", "90", PERCENT, _number(0, 100), "Memory use that is critical."),

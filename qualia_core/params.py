@@ -105,6 +105,23 @@ class Parameter:
             raise ValueError("too large")
         return value
 
+    def json_schema(self) -> dict[str, Any]:
+        """The parameter as JSON Schema (2020-12), for doors that describe parameters to other programs (the REST
+        API). Lenient inputs `coerce` also takes ("3" for 3, comma-separated text for a list) are left out: the
+        schema says what to send, `coerce` stays the judge."""
+        kinds = {"integer": {"type": "integer"}, "float": {"type": "number"}, "boolean": {"type": "boolean"},
+                 "string": {"type": "string"}, "list": {"type": "array", "items": {"type": "string"}}}
+        schema: dict[str, Any] = dict(kinds.get(self.type) or {"enum": list(self.options)})
+        if self.min is not None and self.type in ("integer", "float"):
+            schema["minimum"] = self.min
+        if self.max is not None and self.type in ("integer", "float"):
+            schema["maximum"] = self.max
+        if self.default is not None:
+            schema["default"] = list(self.default) if isinstance(self.default, tuple) else self.default
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"type": self.type, "default": self.default, "description": self.description}
         if self.min is not None:
@@ -154,6 +171,14 @@ def normalize_parameters(params: Any) -> dict[str, Parameter]:
     if not isinstance(params, dict):
         raise ValueError("parameters must be a dict of name -> spec")
     return {name: parameter_from_spec(name, spec) for name, spec in params.items()}
+
+
+def config_schema(plugin_id: str, parameters: dict[str, Parameter]) -> dict[str, Any]:
+    """A plugin's whole config as one JSON Schema object: every parameter optional (defaults fill the gaps), no
+    others allowed (validate_config refuses unknown names too)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"Parameters of {plugin_id}",
+            "type": "object", "properties": {name: p.json_schema() for name, p in parameters.items()},
+            "additionalProperties": False}
 
 
 def validate_config(plugin_id: str, parameters: dict[str, Parameter], config: dict[str, Any] | None) -> dict[str, Any]:

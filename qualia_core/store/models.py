@@ -9,6 +9,9 @@ migration in `migrations/versions/`; a test checks the two agree on SQLite and P
     participants  the people of the study, named by the researcher
     users         the accounts that may use the study: name, argon2 password hash, role, failed sign-ins
     sessions      signed-in sessions: the sha256 of each session token (the token itself is only in the cookie)
+    api_tokens    the REST API's tokens: whose, a label, the sha256 of the secret, last use, when revoked
+    api_jobs      the REST API's corpus analyses: owner, state, progress, request, result or error, heartbeat
+    api_rate      requests per client and minute (the REST API's rate limit, shared by every worker)
 
 The original files stay files, content-addressed under the data dir (`files/<sha256><ext>`).
 
@@ -96,10 +99,45 @@ sessions = Table(
 )
 
 
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("label", String(100), nullable=False, default=""),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the secret (qualia_core.tokens)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+api_jobs = Table(
+    "api_jobs", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner", String(64), nullable=False),  # the account name that asked (or the local researcher)
+    Column("state", String(16), nullable=False),  # queued, running, done, failed
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("request", Text, nullable=False),  # JSON: plugin_id, config, document_ids
+    Column("result", Text),  # JSON, when done
+    Column("error", Text),  # a message saying what to do, when failed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),  # the heartbeat of the worker running it
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+api_rate = Table(
+    "api_rate", metadata,
+    Column("client", String(64), primary_key=True),  # sha256 of the token, or of the client's address
+    Column("minute", Integer, primary_key=True),  # minutes since the epoch (a fixed one-minute window)
+    Column("count", Integer, nullable=False),
+)
+
+
 def outside_the_models(name: str | None, type_: str, parent_names: dict) -> bool:
     """False for the search index the migrations build beside the tables (FTS5 tables and the view they read
     on SQLite, a GIN index on PostgreSQL): Alembic's comparison leaves them alone (`include_name`)."""
     return not (name or "").startswith(("turns_fts", "ix_turns_text_search"))
 
 
-__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "outside_the_models"]
+__all__ = ["metadata", "documents", "turns", "participants", "speakers", "users", "sessions", "api_tokens",
+           "api_jobs", "api_rate", "outside_the_models"]
