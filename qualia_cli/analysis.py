@@ -10,8 +10,9 @@ core, whose message names each bad parameter.
 from __future__ import annotations
 
 import contextlib
+from enum import Enum
 from pathlib import Path
-from typing import Any, Iterator, List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -21,6 +22,11 @@ from .output import Format, emit, pick_table, print_result, table_names, to_json
 PLUGIN_HELP = "a plugin id (`qualia list` shows them)"
 PARAM_HELP = ("a parameter, as key=value (checked by the core); PLUGIN.key=value for a plugin this one requires, "
               "or when several plugins run")
+
+
+class CorpusFormat(str, Enum):
+    json = "json"
+    csv = "csv"
 
 
 def parse_params(pairs: list[str], plugin_ids: list[str], involved: dict[str, list[str]]) -> dict[str, dict[str, str]]:
@@ -90,43 +96,20 @@ def analyze(
         print_result(result, meta.labels, header, rows)
 
 
-@contextlib.contextmanager
-def corpus_executor(workers: int | None, dask: str | None) -> Iterator[Any]:
-    """None (run here), a process pool of `workers`, or the executor of the Dask cluster at `dask`; closed after."""
-    if dask:
-        if workers is not None:
-            raise typer.BadParameter("give --workers or --dask, not both.", param_hint="'--dask'")
-        try:
-            from dask.distributed import Client
-        except ImportError:
-            raise typer.BadParameter("Dask is not installed here: pip install 'dask[distributed]'.",
-                                     param_hint="'--dask'") from None
-        try:
-            client = Client(dask, timeout="10s")
-        except OSError as exc:
-            raise typer.BadParameter(f"no Dask scheduler answers at {dask} ({exc}).", param_hint="'--dask'") from None
-        try:
-            yield client.get_executor()
-        finally:
-            client.close()
-        return
-    if workers is None:
-        import os
+def _executor(stack: contextlib.ExitStack, workers: int | None, dask: str | None):
+    """The executor for this run (qualia_core.executors, the rule of every door): --dask's cluster, --workers
+    processes, or the settings (QUALIA_DASK_SCHEDULER, QUALIA_CORPUS_WORKERS); closed with `stack`."""
+    from qualia_core.executors import corpus_executor
 
+    if dask and workers is not None:
+        raise typer.BadParameter("give --workers or --dask, not both.", param_hint="'--dask'")
+    try:
+        return stack.enter_context(corpus_executor(workers, dask if dask else ("" if workers is not None else None)))
+    except (OSError, TimeoutError) as exc:
         from qualia_core import config
 
-        workers = config.get("QUALIA_CORPUS_WORKERS") or os.cpu_count() or 1
-    if workers <= 1:
-        yield None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        address = dask or config.get("QUALIA_DASK_SCHEDULER")
+        raise typer.BadParameter(f"no Dask scheduler answers at {address} ({exc}).", param_hint="'--dask'") from None
 
 
 def _rows(results, plugin_ids: list[str]) -> list[dict[str, Any]]:
@@ -152,21 +135,21 @@ def corpus(
     param: List[str] = typer.Option([], "-P", "--param", help=PARAM_HELP, show_default=False),
     workers: Optional[int] = typer.Option(None, "-w", "--workers", min=1, max=64,
                                           help="worker processes (default QUALIA_CORPUS_WORKERS; 1: none)"),
-    dask: Optional[str] = typer.Option(None, "--dask", help="run on the Dask cluster at this scheduler address"),
-    fmt: Format = typer.Option(Format.json, "-f", "--format", help="json: every result with what ran; csv: a row "
-                               "per document and plugin with its plain values"),
+    dask: Optional[str] = typer.Option(None, "--dask", help="run on the Dask cluster at this scheduler address "
+                                       "(default QUALIA_DASK_SCHEDULER)"),
+    fmt: CorpusFormat = typer.Option(CorpusFormat.json, "-f", "--format", help="json: every result with what ran; "
+                                     "csv: a row per document and plugin with its plain values"),
     out: Optional[Path] = typer.Option(None, "-o", "--out", help="write to this file instead of standard output"),
 ) -> int:
-    """Run plugins over every transcript of a folder, in parallel, with a progress bar. A file that cannot be read
-    or a plugin that fails on one document never stops the others: each is named on stderr, the results of the
-    rest are written, and the exit status is 1."""
+    """Run plugins over every transcript of a folder, in parallel, with a progress bar.
+
+    A file that cannot be read or a plugin that fails on one document never stops the others: each is named on
+    stderr, the results of the rest are written, and the exit status is 1."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from qualia_core.corpus import collect_sources, failures
     from qualia_core.exports import csv_with_header
 
-    if fmt is Format.table:
-        raise typer.BadParameter("corpus writes json or csv.", param_hint="'--format'")
     plugin_ids = list(dict.fromkeys(plugin))
     core = signed_in_core("analyze", "Running a corpus")
     involved = {pid: core.requirements(pid) for pid in plugin_ids}
@@ -174,15 +157,16 @@ def corpus(
     total = len(collect_sources(folder))
     if total == 0:
         raise typer.BadParameter(f"{folder} holds no .txt, .vtt, .srt or .docx file.", param_hint="FOLDER")
-    with corpus_executor(workers, dask) as executor, Progress(
+    with contextlib.ExitStack() as stack, Progress(
             TextColumn("Analysing"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"), TimeElapsedColumn(),
             console=err(), transient=False) as bar:
         task = bar.add_task("corpus", total=total)
+        executor = _executor(stack, workers, dask)
         results = core.run_corpus(folder, plugin_ids, configs, executor=executor,
                                   progress=lambda done, _total, _doc: bar.update(task, completed=done))
     ran = {"plugins": plugin_ids, "folder": str(folder), "documents": len(results),
            "parameters": {pid: dict(c) for pid, c in configs.items()}}
-    if fmt is Format.json:
+    if fmt is CorpusFormat.json:
         emit(to_json({"ran": ran, "results": {doc: dict(results[doc]) for doc in results}}), out)
     else:
         import pandas as pd

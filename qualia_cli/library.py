@@ -66,8 +66,10 @@ def watch(
     every: float = typer.Option(5.0, "--every", min=0.5, help="seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="add what is there now and stop"),
 ) -> None:
-    """Add every transcript that appears in FOLDER to the library (a file is added once its size has stayed the same
-    between two looks). Ctrl-C stops."""
+    """Add every transcript that appears in FOLDER to the library, until Ctrl-C.
+
+    A file is added once its size has stayed the same between two looks; one already in the library is not added
+    twice."""
     from qualia_core.watch import FolderWatch
 
     core = signed_in_core("edit", "Adding documents")

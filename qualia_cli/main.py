@@ -16,7 +16,7 @@ from . import analysis, library, operations, plugins, tokens, users
 
 app = typer.Typer(name="qualia", help="Qualia from the command line: plugins, analyses, the library, the API, "
                   "backups and accounts.", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False, rich_markup_mode="rich",
+                  pretty_exceptions_enable=False, rich_markup_mode="markdown",
                   context_settings={"help_option_names": ["-h", "--help"]})
 
 plugins.register(app)

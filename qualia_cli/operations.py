@@ -26,7 +26,7 @@ def serve(
     port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="default QUALIA_API_PORT, 8000"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="uvicorn worker processes "
                                           "(default QUALIA_API_WORKERS, 1)"),
-) -> None:
+) -> int:
     """Serve the REST API (FastAPI under uvicorn) until Ctrl-C."""
     ask_who(make_core(), "admin", "Serving the API")
     try:
@@ -37,7 +37,7 @@ def serve(
         say("serve", f"the REST API is not installed here (no module '{exc.name}'): install Qualia with its API "
                      f"(pip install -e . from a checkout that has the api/ folder).")
         raise typer.Exit(2) from None
-    run(host=host, port=port, workers=workers)
+    return run(host=host, port=port, workers=workers)
 
 
 def _ops_backup(argv: list[str], data_dir: str | None = None) -> int:

@@ -21,17 +21,9 @@ app = typer.Typer(name="token", help="Create, list and revoke API tokens (admins
 
 
 def _tokens(action: str):
-    core = signed_in_core("admin", action)
-    try:
-        from qualia_core.tokens import Tokens
-    except ImportError as exc:
-        if exc.name != "qualia_core.tokens":
-            raise
-        from qualia_core.errors import QualiaError
+    from qualia_core.tokens import Tokens
 
-        raise QualiaError("API tokens are not available in this version of Qualia (qualia_core.tokens is missing): "
-                          "update Qualia to a version with the REST API.") from None
-    return Tokens(core.library.store)
+    return Tokens(signed_in_core("admin", action).library.store)
 
 
 def _when(moment) -> str:
@@ -59,7 +51,7 @@ def list_tokens(user: Optional[str] = typer.Argument(None, help="only this accou
         return
     table = Table("id", "account", "label", "created", "last used", "revoked")
     for t in tokens:
-        table.add_row(plain(t.id), plain(getattr(t, "user_name", getattr(t, "user_id", ""))), plain(t.label),
+        table.add_row(plain(t.id), plain(t.user_name), plain(t.label),
                       plain(_when(t.created_at)), plain(_when(t.last_used_at)), plain(_when(t.revoked_at)))
     out().print(table)
 

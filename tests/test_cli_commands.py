@@ -5,54 +5,12 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import pandas as pd
-import pytest
-from typer.testing import CliRunner
 
-from qualia_cli.main import app
 from qualia_core import QualiaCore
-from qualia_core.accounts import Accounts
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MEETING = FIXTURES / "ami_ES2012a_opening.txt"
-
-
-@pytest.fixture
-def qualia(data_dir, monkeypatch):
-    """Run `qualia ARGS…` on an empty study; returns click's Result (exit_code, stdout, stderr)."""
-    monkeypatch.setenv("QUALIA_ENV_FILE", str(data_dir.parent / "no.env"))
-    for name in ("QUALIA_USER", "QUALIA_PASSWORD", "QUALIA_PLUGINS_DIR", "QUALIA_CORPUS_WORKERS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")  # tables as wide as a terminal, so a cell is not wrapped
-    runner = CliRunner()
-
-    def run(*args: str, stdin: str = ""):
-        return runner.invoke(app, list(args), input=stdin, catch_exceptions=False)
-
-    return run
-
-
-def flat(text: str) -> str:
-    """Text as read, without the frame and line breaks of Typer's error panel."""
-    return " ".join(text.replace("│", " ").split())
-
-
-def one_line(result) -> str:
-    """The command failed with one line on stderr and no traceback."""
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
-def add_accounts(data_dir: Path) -> None:
-    accounts = Accounts(QualiaCore(data_dir=data_dir, entry_points=False).library.store)
-    accounts.create("root", "a long admin passphrase", "admin")
-    accounts.create("vera", "vera's long password", "viewer")
+from tests.cli_runner import FIXTURES, MEETING, add_accounts, flat, one_line, qualia  # noqa: F401 - a fixture
 
 
 def test_list_shows_every_plugin_with_type_and_description(qualia):
@@ -229,33 +187,6 @@ def test_sign_in_and_roles_apply_to_every_command(qualia, data_dir, monkeypatch,
         assert "may not" in one_line(refused)
     monkeypatch.setenv("QUALIA_PASSWORD", "not vera's password")
     assert qualia("list").exit_code == 2
-
-
-def test_backup_commands_are_the_ops_ones(qualia, data_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
-    QualiaCore(data_dir=data_dir, entry_points=False).library.add(MEETING.name, MEETING.read_bytes())
-    made = qualia("backup", "create")
-    assert made.exit_code == 0, made.stderr
-    archive = next((tmp_path / "backups").glob("qualia_backup_*.tar.gz"))
-    assert archive.name in qualia("backup", "list").stdout
-    checked = qualia("backup", "verify", archive.name)
-    assert checked.exit_code == 0 and "OK" in checked.stdout.upper()
-    refused = qualia("backup", "restore", archive.name)  # no terminal and no --yes: nobody can confirm
-    assert refused.exit_code == 3
-    assert qualia("backup", "verify", "nothing.tar.gz").exit_code == 2
-
-
-def test_serve_calls_the_api_server_with_the_options(qualia, monkeypatch):
-    calls = []
-    server = types.ModuleType("api.server")
-    server.run = lambda host=None, port=None, workers=None: calls.append((host, port, workers))
-    monkeypatch.setitem(sys.modules, "api", types.ModuleType("api"))
-    monkeypatch.setitem(sys.modules, "api.server", server)
-    assert qualia("serve", "--port", "8123", "--workers", "4").exit_code == 0
-    assert calls == [(None, 8123, 4)]
-    monkeypatch.setitem(sys.modules, "api.server", None)  # not installed: a clear message, status 2
-    missing = qualia("serve")
-    assert missing.exit_code == 2 and "REST API is not installed" in one_line(missing)
 
 
 def test_unexpected_errors_and_interrupts_end_with_one_line(qualia, monkeypatch):
