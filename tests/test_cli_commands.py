@@ -205,3 +205,15 @@ def test_unexpected_errors_and_interrupts_end_with_one_line(qualia, monkeypatch)
     monkeypatch.setattr(QualiaCore, "search", interrupted)
     stopped = qualia("search", "remote")
     assert stopped.exit_code == 130 and "interrupted" in one_line(stopped)
+
+
+def test_every_command_the_readme_shows_exists(qualia):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("## The command line"):readme.index("## Operations")]
+    block = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n") + 4)]
+    shown = {line.split()[1] for line in block.splitlines() if line.startswith("qualia ")}
+    listed = flat(qualia("--help").stdout)
+    assert shown == {"list", "analyze", "corpus", "search", "watch", "create-plugin", "serve", "backup", "users",
+                     "token"}
+    for command in shown:
+        assert qualia(command, "--help").exit_code == 0 and f" {command} " in listed
