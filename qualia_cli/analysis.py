@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import typer
 
 from .common import FAILED, err, handled, say, signed_in_core
-from .output import Format, emit, pick_table, print_result, table_names, to_json
+from .output import Format, emit, emit_chunks, pick_table, print_result, table_names
 
 PLUGIN_HELP = "a plugin id (`qualia list` shows them)"
 PARAM_HELP = ("a parameter, as key=value (checked by the core); PLUGIN.key=value for a plugin this one requires, "
@@ -112,6 +112,17 @@ def _executor(stack: contextlib.ExitStack, workers: int | None, dask: str | None
         raise typer.BadParameter(f"no Dask scheduler answers at {address} ({exc}).", param_hint="'--dask'") from None
 
 
+def _json_chunks(ran: dict[str, Any], results) -> Iterator[str]:
+    """{"ran": …, "results": {document: {plugin: result}}}, one document read from the cache at a time."""
+    import json
+
+    yield '{"ran": ' + json.dumps(ran, ensure_ascii=False) + ',\n "results": {'
+    for n, doc_id in enumerate(results):
+        entries = json.dumps(dict(results[doc_id]), ensure_ascii=False, default=str)
+        yield ("" if n == 0 else ",") + "\n  " + json.dumps(doc_id, ensure_ascii=False) + ": " + entries
+    yield "\n }\n}\n"
+
+
 def _rows(results, plugin_ids: list[str]) -> list[dict[str, Any]]:
     from qualia_core.corpus import is_error
     from qualia_core.tables import result_summary
@@ -167,7 +178,7 @@ def corpus(
     ran = {"plugins": plugin_ids, "folder": str(folder), "documents": len(results),
            "parameters": {pid: dict(c) for pid, c in configs.items()}}
     if fmt is CorpusFormat.json:
-        emit(to_json({"ran": ran, "results": {doc: dict(results[doc]) for doc in results}}), out)
+        emit_chunks(_json_chunks(ran, results), out)  # a document at a time: any corpus in bounded memory
     else:
         import pandas as pd
 

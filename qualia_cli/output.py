@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 import typer
 from rich.table import Table
 
-from qualia_core.atomic import atomic_write_text
+from qualia_core.atomic import atomic_write_chunks, atomic_write_text
 
 from .common import out, plain
 
@@ -36,6 +36,16 @@ def emit(text: str, path: Path | None) -> None:
         sys.stdout.flush()
     else:
         atomic_write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+def emit_chunks(chunks: Iterable[str], path: Path | None) -> None:
+    """Text made a piece at a time, to stdout as it comes, or to `path` written whole (qualia_core.atomic)."""
+    if path is None:
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    else:
+        atomic_write_chunks(path, chunks)
 
 
 def to_json(value: Any) -> str:
@@ -128,5 +138,5 @@ def print_result(result: Mapping[str, Any], labels: Mapping[str, Any], ran: Mapp
             console.print(plain(f"… {left} more rows (--rows 0 shows all)"), style="dim")
 
 
-__all__ = ["Format", "emit", "to_json", "pick_table", "table_names", "rich_table", "print_pairs",
+__all__ = ["Format", "emit", "emit_chunks", "to_json", "pick_table", "table_names", "rich_table", "print_pairs",
            "print_result"]
