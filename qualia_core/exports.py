@@ -8,11 +8,12 @@ used (in the form's words), so a file read months later still says where its num
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .plain_text import JOINER
+
+if TYPE_CHECKING:  # a table is passed in; JSON needs no pandas, so a command printing JSON does not load it
+    import pandas as pd
 
 
 def _line(text: Any) -> str:
