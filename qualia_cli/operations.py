@@ -46,7 +46,14 @@ def _ops_backup(argv: list[str], data_dir: str | None = None) -> int:
     core = make_core(data_dir)
     ask_who(core, "admin", "Managing backups")
     core.library.store.close()  # the backup opens the database itself (a restore swaps it)
-    from ops.backup.cli import main
+    try:
+        from ops.backup.cli import main
+    except ImportError as exc:
+        if not (exc.name or "").startswith("ops"):
+            raise
+        say("backup", "backups need the ops package, which is not installed here: install Qualia with "
+                      "pip install -e . from a checkout that has the ops/ folder.")
+        return 2
 
     return main(argv)
 
