@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +29,9 @@ def qualia(tmp_path):
         env.pop(name, None)
     command = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "qualia_cli"]
 
-    def run(*args: str, extra: dict | None = None) -> subprocess.CompletedProcess:
+    def run(*args: str, extra: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
         done = subprocess.run([*command, *args], capture_output=True, text=True, cwd=tmp_path,
-                              env={**env, **(extra or {})}, timeout=300, stdin=subprocess.DEVNULL)
+                              env={**env, **(extra or {})}, timeout=300, input=stdin)
         assert "Traceback" not in done.stderr, done.stderr
         return done
 
@@ -96,3 +97,43 @@ def test_a_created_plugin_is_discovered_and_its_generated_test_passes(qualia, tm
                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "2 passed" in tests.stdout
+
+
+def test_a_token_made_by_qualia_token_opens_the_api_that_qualia_serve_starts(qualia, tmp_path):
+    import httpx
+
+    from tests.api_server import free_port
+
+    admin = {"QUALIA_USER": "root", "QUALIA_PASSWORD": "a long admin passphrase"}
+    added = qualia("users", "add", "root", "--role", "admin", "--password-stdin", stdin="a long admin passphrase\n")
+    assert added.returncode == 0, added.stderr
+    made = qualia("token", "create", "root", "--label", "tests", extra=admin)
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.strip().splitlines()[-1]
+    assert qualia("serve", extra={"QUALIA_USER": "root", "QUALIA_PASSWORD": "wrong password!"}).returncode == 2
+    port = free_port()
+    env = {**os.environ, "QUALIA_DATA_DIR": str(tmp_path / "data"), "QUALIA_ENV_FILE": str(tmp_path / "no.env"),
+           "LOG_LEVEL": "WARNING", **admin}
+    env.pop("QUALIA_AUTH", None)
+    command = [str(SCRIPT)] if SCRIPT.is_file() else [sys.executable, "-m", "qualia_cli"]
+    with open(tmp_path / "serve.log", "w+b") as log:
+        server = subprocess.Popen([*command, "serve", "--port", str(port)], cwd=tmp_path, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            url, answered = f"http://127.0.0.1:{port}", None
+            for _ in range(600):  # a bound on the wait, not a timed assertion
+                try:
+                    answered = httpx.get(f"{url}/health", timeout=5)
+                    break
+                except httpx.HTTPError:
+                    if server.poll() is not None:
+                        break
+                    time.sleep(0.1)
+            log.seek(0)
+            assert answered is not None, log.read().decode(errors="replace")[-2000:]
+            assert httpx.get(f"{url}/plugins", timeout=30).status_code == 401
+            plugins = httpx.get(f"{url}/plugins", headers={"Authorization": f"Bearer {secret}"}, timeout=30)
+            assert plugins.status_code == 200 and "word_frequency" in plugins.text
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
