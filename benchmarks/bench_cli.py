@@ -13,7 +13,8 @@
            data dir whose database exists (`qualia list` made it, untimed), as in a study in use
 
 Prints median wall seconds and CPU seconds (user + system of the process: steadier on a busy machine; a corpus'
-forkserver workers are not its children, so their CPU is not counted), and the ratios to each peer. Prints timings only, never text.
+forkserver workers are not its children, so their CPU is not counted), and the ratios to each peer. Prints
+timings only, never text.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
 
 def median(command: list[str], env: dict[str, str], cwd: Path, repeat: int, fresh_data: list[str] | None = None
            ) -> tuple[float, float]:
-    """Median wall and CPU seconds of `command`; with `fresh_data` (a setup command, not timed) each run on a new data dir
-    (a cold result cache) whose study database the setup has created, as a study in use has one."""
+    """Median wall and CPU seconds of `command`; with `fresh_data` (a setup command, not timed) each run on a new
+    data dir (a cold result cache) whose study database the setup has created, as a study in use has one."""
     times = []
     CPU.pop(" ".join(command), None)
     for i in range(repeat):

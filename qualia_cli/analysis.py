@@ -54,7 +54,8 @@ def parse_params(pairs: list[str], plugin_ids: list[str], involved: dict[str, li
 
 @handled("analyze")
 def analyze(
-    file: Optional[Path] = typer.Argument(None, metavar="FILE", help="a transcript file (.txt .vtt .srt .docx)", show_default=False),
+    file: Optional[Path] = typer.Argument(None, metavar="FILE", help="a transcript file (.txt .vtt .srt .docx)",
+                                          show_default=False),
     plugin: str = typer.Option(..., "-p", "--plugin", help=PLUGIN_HELP),
     param: List[str] = typer.Option([], "-P", "--param", help=PARAM_HELP, show_default=False),
     document: Optional[str] = typer.Option(None, "-d", "--document", help="a library document's id instead of a "
@@ -71,6 +72,9 @@ def analyze(
 
     if (file is None) == (document is None):
         raise typer.BadParameter("give a transcript FILE or --document ID (one of them).", param_hint="FILE")
+    if fmt is Format.table and out is not None:
+        raise typer.BadParameter("--format table prints to the terminal; use json or csv with --out.",
+                                 param_hint="'--out'")
     core = signed_in_core("analyze", "Running an analysis")
     configs = parse_params(param, [plugin], {plugin: core.requirements(plugin)})
     if document is not None:
@@ -89,9 +93,6 @@ def analyze(
         if others and table is None:
             say("analyze", f"wrote the table '{chosen}'; --table also accepts: {', '.join(others)}")
         emit(csv_with_header(frame, {**header, "parameters": {"Table": chosen, **header["parameters"]}}), out)
-    elif out is not None:
-        raise typer.BadParameter("--format table prints to the terminal; use json or csv with --out.",
-                                 param_hint="'--out'")
     else:
         print_result(result, meta.labels, header, rows)
 

@@ -78,8 +78,9 @@ def handled(command: str) -> Callable:
 
 
 def make_core(data_dir=None):
-    """The core of the study named by the settings (QUALIA_DATA_DIR…) or in `data_dir`, with the circuit breakers of ops/ when it is
-    installed (the core itself never needs them); a restore killed half-way is finished or rolled back first."""
+    """The core of the study named by the settings (QUALIA_DATA_DIR…) or in `data_dir`, with the circuit breakers
+    of ops/ when it is installed (the core itself never needs them); a restore killed half-way is finished or rolled
+    back first."""
     try:
         from ops import core_with_breakers
     except ImportError:  # ops/ is optional

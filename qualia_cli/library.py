@@ -28,7 +28,8 @@ class SearchFormat(str, Enum):
 
 @handled("search")
 def search(
-    query: str = typer.Argument(..., metavar="QUERY", help='words; "a phrase" in quotes; prefix* for every word starting so'),
+    query: str = typer.Argument(..., metavar="QUERY",
+                                help='words; "a phrase" in quotes; prefix* for every word starting so'),
     document: List[str] = typer.Option([], "-d", "--document", help="only this document (repeat for several)",
                                        show_default=False),
     speaker: List[str] = typer.Option([], "-s", "--speaker", help="only this speaker (repeat for several)",
@@ -62,7 +63,8 @@ def search(
 
 @handled("watch")
 def watch(
-    folder: Path = typer.Argument(..., metavar="FOLDER", exists=True, file_okay=False, help="the folder to watch (and below)"),
+    folder: Path = typer.Argument(..., metavar="FOLDER", exists=True, file_okay=False,
+                                  help="the folder to watch (and below)"),
     every: float = typer.Option(5.0, "--every", min=0.5, help="seconds between looks at the folder"),
     once: bool = typer.Option(False, "--once", help="add what is there now and stop"),
 ) -> None:

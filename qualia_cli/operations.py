@@ -22,7 +22,8 @@ backup = typer.Typer(name="backup", no_args_is_help=True,
 
 @handled("serve")
 def serve(
-    host: Optional[str] = typer.Option(None, "--host", help="address to listen on (default QUALIA_API_HOST, 127.0.0.1)"),
+    host: Optional[str] = typer.Option(None, "--host",
+                                       help="address to listen on (default QUALIA_API_HOST, 127.0.0.1)"),
     port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="default QUALIA_API_PORT, 8000"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="uvicorn worker processes "
                                           "(default QUALIA_API_WORKERS, 1)"),

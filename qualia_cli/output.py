@@ -57,7 +57,8 @@ def pick_table(result: Mapping[str, Any], wanted: str | None):
     from qualia_core.tables import result_tables
 
     if result.get("kind") in VISUAL_KINDS:
-        raise typer.BadParameter(f"this result is a {result['kind']} (a chart or file), not a table: use --format json.",
+        raise typer.BadParameter(f"this result is a {result['kind']} (a chart or file), not a table: use --format "
+                                 f"json.",
                                  param_hint="'--format'")
     tables = {k: t for k, t in result_tables(dict(result)).items() if k.split(".")[0] not in _NOT_SHOWN}
     if not tables:

@@ -50,7 +50,8 @@ def test_analyze_csv_reads_back_with_pandas(qualia):
     words = qualia("analyze", str(MEETING), "-p", "word_frequency", "--format", "csv", "--table", "top_words")
     assert list(pd.read_csv(io.StringIO(words.stdout), comment="#").columns) == ["term", "count"]
     wrong = qualia("analyze", str(MEETING), "-p", "word_frequency", "--format", "csv", "--table", "nothing")
-    assert wrong.exit_code == 2 and "no table 'nothing' in this result; it has: word_frequencies, top_words" in flat(wrong.stderr)
+    assert wrong.exit_code == 2
+    assert "no table 'nothing' in this result; it has: word_frequencies, top_words" in flat(wrong.stderr)
 
 
 def test_analyze_a_library_document_by_id_with_its_speaker_names(qualia, data_dir):
