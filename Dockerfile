@@ -6,6 +6,7 @@ FROM python:3.12-slim AS builder
 WORKDIR /build
 COPY requirements.txt pyproject.toml README.md ./
 COPY qualia_core ./qualia_core
+COPY qualia_cli ./qualia_cli
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt .
 
 # ---- runtime: slim, non-root, data and backups as volumes

@@ -15,6 +15,7 @@
       PermissionDeniedError     the signed-in account's role may not do this (names the role needed)
       CodingError               a coding operation cannot be done (unknown code, turn or passage, bad offsets)
       ExchangeError             a REFI-QDA file (.qdpx, .qdc) cannot be read or written (names the file and what)
+      ScaffoldError             a new plugin cannot be created there (an existing name, an invalid identifier)
 
 `ops/` owns its own errors (backups, manifests) in the module that raises them.
 """
@@ -165,3 +166,5 @@ class ExchangeError(QualiaError):
         self.source = source
         self.reason = reason
         super().__init__(f"Cannot {action} {source}: {reason}")
+class ScaffoldError(QualiaError):
+    """A new plugin's folder cannot be created: the name is not a plugin id, or a plugin or folder has it."""

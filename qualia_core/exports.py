@@ -12,11 +12,12 @@ cannot hold (control characters) are left out. openpyxl is imported when a workb
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .plain_text import JOINER
+
+if TYPE_CHECKING:  # a table is passed in; JSON needs no pandas, so a command printing JSON does not load it
+    import pandas as pd
 
 
 def _line(text: Any) -> str:
