@@ -1,4 +1,4 @@
-# Qualia: the Streamlit app (8501) and the health dashboard (8080). Untested here: no Docker engine
+# Qualia: the Streamlit app (8501), the health dashboard (8080) and the REST API (8000, `python -m api`). Untested here: no Docker engine
 # runs on our machines; hadolint checks this file in the test suite.
 
 # ---- builder: wheels for every dependency and for Qualia itself
@@ -7,6 +7,7 @@ WORKDIR /build
 COPY requirements.txt pyproject.toml README.md ./
 COPY qualia_core ./qualia_core
 COPY qualia_cli ./qualia_cli
+COPY api ./api
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt .
 
 # ---- runtime: slim, non-root, data and backups as volumes

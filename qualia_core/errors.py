@@ -166,5 +166,7 @@ class ExchangeError(QualiaError):
         self.source = source
         self.reason = reason
         super().__init__(f"Cannot {action} {source}: {reason}")
+
+
 class ScaffoldError(QualiaError):
     """A new plugin's folder cannot be created: the name is not a plugin id, or a plugin or folder has it."""
