@@ -42,15 +42,18 @@ def _speaker_maps(connection, doc_ids: Iterable[str]) -> dict[str, dict[str, str
     return maps
 
 
-def shown_span(text: str, shown_text: str | None, start: int, end: int, speaker_map: dict | None
-               ) -> tuple[str, int, int]:
-    """(the turn as shown, the span's offsets in it) for a span of the stored `text`."""
+def shown_span(text: str, shown_text: str | None, start: int, end: int, speaker_map: dict | None,
+               replacing: bool = True) -> tuple[str, int, int]:
+    """(the turn as shown, the span's offsets in it) for a span of the stored `text`. `replacing`: the
+    document's "names in the speech" option is on. Coding always shows the words as recorded (with names
+    replaced when that option is on): a cleaned version (qualia_core.cleaned_text) also sets shown_text, but
+    passages count in the recorded words, so its text is never what a passage is shown in."""
     if shown_text is None:
         return text, start, end
     made, segments = replaced_segments(text, speaker_map or {})
-    if made != shown_text:  # names changed since shown_text was made: show the stored words rather than guess
+    if made != shown_text and not replacing:  # a cleaned version, names as recorded
         return text, start, end
-    return shown_text, map_offset(start, segments), map_offset(end, segments, end=True)
+    return made, map_offset(start, segments), map_offset(end, segments, end=True)
 
 
 def passages(connection, code=None, document=None, speaker=None, coder=None, *, passage_ids=None,
@@ -103,8 +106,12 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
     if passage_ids is not None:
         query = query.where(p.c.id.in_(list(passage_ids)))
     rows = connection.execute(query).all()
-    documents = {i: (n, name) for n, (i, name) in enumerate(connection.execute(
-        select(d.c.id, d.c.name).order_by(d.c.added_at, d.c.id)))}
+    documents, replacing = {}, set()
+    for n, (i, name, names_in_speech) in enumerate(connection.execute(
+            select(d.c.id, d.c.name, d.c.names_in_speech).order_by(d.c.added_at, d.c.id))):
+        documents[i] = (n, name)
+        if names_in_speech:
+            replacing.add(i)
     # library order (oldest document first), turn, offsets; each passage's codes in codebook order
     order = {c.id: n for n, c in enumerate(book)}
     rows = [tuple(r) for r in rows]  # plain tuples: indexing a Row by name costs more than the query
@@ -117,7 +124,7 @@ def passages(connection, code=None, document=None, speaker=None, coder=None, *, 
             text.append("")
             turn_text.append("")
             continue
-        whole, a, b = shown_span(r[13], r[14], r[11], r[12], maps.get(r[3]))
+        whole, a, b = shown_span(r[13], r[14], r[11], r[12], maps.get(r[3]), r[3] in replacing)
         text.append(whole[a:b])
         turn_text.append(whole)
     columns = list(zip(*rows)) if rows else [()] * 18
@@ -173,15 +180,17 @@ def turn_texts(connection, document_id: str) -> list[dict]:
 
     from ..store import models as t
 
-    if not connection.execute(select(t.documents.c.id).where(t.documents.c.id == document_id)).first():
+    found = connection.execute(select(t.documents.c.names_in_speech)
+                               .where(t.documents.c.id == document_id)).first()
+    if not found:
         raise CodingError(f"No document '{document_id}' in the library: it may have been deleted.")
     names = _speaker_maps(connection, [document_id]).get(document_id, {})
     out = []
     for r in connection.execute(select(t.turns).where(t.turns.c.document_id == document_id).order_by(t.turns.c.idx)):
         shown, segments = r.text, []
-        if r.shown_text is not None:
+        if r.shown_text is not None:  # names replaced in the speech, or a cleaned version (see shown_span)
             made, segs = replaced_segments(r.text, names)
-            shown, segments = (r.shown_text, segs) if made == r.shown_text else (r.text, [])
+            shown, segments = (made, segs) if (made == r.shown_text or found.names_in_speech) else (r.text, [])
         out.append({"turn": r.idx, "speaker": names.get(r.speaker) or r.speaker, "start": r.start, "end": r.end,
                     "text": r.text, "shown": shown, "segments": segments})
     return out
