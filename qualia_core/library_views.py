@@ -146,7 +146,9 @@ class LibraryViews:
         total)` is called after each meeting."""
         library = self.core.library
         entries = library.list()
-        key = ("collocates", library.version(entries), json.dumps(dict(config), sort_keys=True, default=str))
+        # the study stoplist fills the plugin's stopword parameters: part of the key, as for the counts
+        key = ("collocates", library.version(entries), self._study(),
+               json.dumps(dict(config), sort_keys=True, default=str))
         if (known := self._known(key)) is not None:
             return known
         meetings: list[tuple[str, str, int]] = []

@@ -171,3 +171,14 @@ def test_the_engine_runs_it_from_plugins(tmp_path):
     document = core.add_document("t", "\n".join(f"{s}: {t}" for s, t in TEXT))
     result = core.execute_plugin("collocates", document, {"node": "budget", "left_span": "2", "min_frequency": "1"})
     assert result["node_frequency"] == 3 and result["collocates"]
+
+
+def test_the_study_view_follows_a_change_of_the_study_stoplist(tmp_path):
+    """The whole-library collocates are remembered per library version; the study's stoplist is part of that
+    memory's key, so a word added to it leaves the study's collocates at once (nothing else changed)."""
+    core = QualiaCore(data_dir=tmp_path, entry_points=False)
+    core.library.add_text("first", "\n".join(f"{s}: {t}" for s, t in TEXT))
+    config = {"node": "budget", "left_span": 2, "right_span": 2, "min_frequency": 1}
+    assert "plan" in [r["collocate"] for r in core.library_views.collocates(config)["collocates"]]
+    core.set_study_words({"stopwords": ["plan"]})
+    assert "plan" not in [r["collocate"] for r in core.library_views.collocates(config)["collocates"]]
