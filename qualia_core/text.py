@@ -22,7 +22,7 @@ __all__ = [
     "CONTEXT_FILLERS", "LANGUAGES", "filler_set",
     "LANGUAGE_MARKERS", "normalize", "strip_markers", "strip_accents", "fold_word", "tokenize", "count_words",
     "count_words_each", "detect_language",
-    "language_from_hits", "language_of_words", "stop_set",
+    "language_from_hits", "language_of_words", "stop_set", "speech_sample", "SAMPLE_CHARS",
 ]
 
 #: A word: letters, optionally joined by inner apostrophes. Usable as a scikit-learn token_pattern.
@@ -203,6 +203,21 @@ _SAMPLE_CHARS = 20_000
 _MIN_RATIO = 0.08  # below this share of marker words, a text is in neither language
 _TIE = 0.15  # shares closer than this (relatively) are a tie
 _ACCENTED = 0.02  # share of words with Portuguese letters that breaks a tie towards "pt"
+
+
+SAMPLE_CHARS = 20_000  # enough speech to tell English from Portuguese
+
+
+def speech_sample(texts: Iterable[str], limit: int = SAMPLE_CHARS) -> str:
+    """The first ~`limit` characters of a transcript's speech (its turns' texts, in order), without joining a
+    long transcript's whole text: what plugins detect a document's language on."""
+    parts, size = [], 0
+    for text in texts:
+        parts.append(text)
+        size += len(text) + 1
+        if size >= limit:
+            break
+    return "\n".join(parts)
 
 
 def detect_language(text: str) -> str:

@@ -32,13 +32,12 @@ from qualia_core.collocation import SCORES, rank
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
 from qualia_core.search_terms import pattern_problem, word_regex
-from qualia_core.text import LANGUAGES, detect_language, fold_word, stop_set, tokenize
+from qualia_core.text import LANGUAGES, detect_language, fold_word, speech_sample, stop_set, tokenize
 
 logger = logging.getLogger(__name__)
 
 EMPTY_NODE_MESSAGE = "Type a word to see the words said near it."
 _NODE_RE = re.compile(r"[^\W\d_'’]*(?:[*?][^\W\d_'’]*)*(?:['’][^\W\d_]+[*?]?)*")  # letters, wildcards, apostrophes
-_SAMPLE_CHARS = 20_000
 
 
 class CollocatesAnalyzer(BaseAnalyzerPlugin):
@@ -100,7 +99,7 @@ class CollocatesAnalyzer(BaseAnalyzerPlugin):
     def _analyze_impl(self, document: Document, config: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
         language = config["language"]
         if language == "auto":
-            language = detect_language(_speech_sample(document))
+            language = detect_language(speech_sample(u.text for u in document.utterances))
         stop = stop_set(language, stopwords=config["exclude_stopwords"], fillers=config["exclude_fillers"],
                         extra=config["stopwords"])
         node = config["node"].strip()
@@ -169,13 +168,3 @@ def _is_node(node: re.Pattern, folded: str) -> bool:
     if node.fullmatch(folded):
         return True
     return "'" in folded and any(node.fullmatch(part) for part in folded.split("'"))
-
-
-def _speech_sample(document: Document) -> str:
-    parts, size = [], 0
-    for utterance in document.utterances:
-        parts.append(utterance.text)
-        size += len(utterance.text) + 1
-        if size >= _SAMPLE_CHARS:
-            break
-    return "\n".join(parts)

@@ -18,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from qualia_core.text import count_words_each, detect_language
+from qualia_core.text import SAMPLE_CHARS, count_words_each, detect_language
 
 MIN_TURN_WORDS = 8
 KNOWN_SHARE = 0.6  # the eval set's sentences have 0.75 or more; Spanish about 0.45, German and French 0.2 or less
-_SAMPLE_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def method_for(language: str) -> Method:
 def _known_share(language: str, text: str) -> float:
     from simplemma import in_target_language
 
-    return in_target_language(text[:_SAMPLE_CHARS], lang=language)
+    return in_target_language(text[:SAMPLE_CHARS], lang=language)
 
 
 def document_language(speech: str) -> str:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from qualia_core.contract import BaseAnalyzerPlugin, PluginMetadata, PluginType
 from qualia_core.document import Document
 from qualia_core.text import (CONTEXT_FILLERS, LANGUAGE_MARKERS, LANGUAGES, PT_LETTERS_RE, detect_language, filler_set,
-                              language_from_hits, stop_set)
+                              language_from_hits, speech_sample, stop_set)
 
 if TYPE_CHECKING:
     from .counting import Forms, Tokens
@@ -49,7 +49,6 @@ logger = logging.getLogger(__name__)
 SPEAKER_TOP = 20
 _speaker_of = attrgetter("speaker")
 _MARKER_BYTES = {lang: frozenset(w.encode("utf-8") for w in words) for lang, words in LANGUAGE_MARKERS.items()}
-_SAMPLE_CHARS = 20_000
 
 
 class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
@@ -73,7 +72,8 @@ class WordFrequencyAnalyzer(BaseAnalyzerPlugin):
                         positions=per_speaker_on or want_bigrams)
         language = config["language"]
         if language == "auto":
-            language = _language(tokens) if lowercase else detect_language(_speech_sample(document))
+            spoken = (u.text for u in document.utterances)
+            language = _language(tokens) if lowercase else detect_language(speech_sample(spoken))
 
         stop = stop_set(language, stopwords=config["exclude_stopwords"], fillers=config["exclude_fillers"],
                         context_fillers=config["exclude_context_fillers"], extra=_extra(config))
@@ -212,14 +212,3 @@ def _language(tokens: Tokens) -> str:
     hits = {lang: tokens.occurrences(words) for lang, words in _MARKER_BYTES.items()}
     accented = sum(1 for word in tokens.odd_words.values() if PT_LETTERS_RE.search(word))
     return language_from_hits(hits, tokens.total_tokens, accented / max(1, len(tokens.keys)))
-
-
-def _speech_sample(document: Document) -> str:
-    """The first ~20k characters of the speech, without joining a long transcript's whole text."""
-    parts, size = [], 0
-    for utterance in document.utterances:
-        parts.append(utterance.text)
-        size += len(utterance.text) + 1
-        if size >= _SAMPLE_CHARS:
-            break
-    return "\n".join(parts)
