@@ -132,7 +132,7 @@ def visit_everything(page, meeting: str, proc: subprocess.Popen, verbose: bool =
     page.get_by_role("button", name="Run").click()
     page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
     settle(page)
-    for title in ("Explore", "Health", "Backups", "Plugins", "Library"):
+    for title in ("Explore", "Code", "Health", "Backups", "Plugins", "Users", "Library"):
         go(title)
 
 
