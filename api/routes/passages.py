@@ -22,6 +22,11 @@ PASSAGE_ID = Path(ge=1, le=2**53, description="A passage's id (passage_id in GET
 CodeRef = int | str
 
 
+def code_ref(value: str | None):
+    """A code named in a query parameter: digits are its id, anything else its name or path."""
+    return int(value) if value is not None and value.isdecimal() and len(value) < 16 else value
+
+
 def _filter(description: str):
     return Query(None, max_length=1000, description=description)
 
@@ -94,7 +99,7 @@ class Matrix(BaseModel):
 
 class AgreementRow(BaseModel):
     code: str
-    agreement: float | None = Field(description="Share of characters both coders treated alike (0..1)")
+    agreement: float | None = Field(description="Percent of characters both coders treated alike")
     kappa: float | None = Field(description="Cohen's kappa; null when undefined")
     alpha: float | None = Field(description="Krippendorff's alpha; null when undefined")
     characters: int
@@ -148,7 +153,8 @@ def list_passages(request: Request,
                   with_children: bool = Query(False, description="A code also finds its children's passages"),
                   offset: int = Query(0, ge=0, le=10_000_000), limit: int = Query(100, ge=1, le=1000),
                   _who=Depends(require("read"))) -> PassagePage:
-    frame = request.app.state.core.codes.passages(code, document, speaker, coder, with_children=with_children)
+    codes = None if code is None else [code_ref(c) for c in code]
+    frame = request.app.state.core.codes.passages(codes, document, speaker, coder, with_children=with_children)
     rows = records(frame.iloc[offset:offset + limit], PASSAGE_COLUMNS)
     return PassagePage(total=len(frame), offset=offset, limit=limit, passages=rows)
 
@@ -164,7 +170,7 @@ def code_passage(body: NewPassage, request: Request, who: Caller = Depends(requi
 def uncode(request: Request, passage_id: int = PASSAGE_ID,
            code: str | None = Query(None, max_length=1000, description="Only this code (id, name or path)"),
            _who=Depends(require("code"))) -> Uncoded:
-    left = request.app.state.core.codes.uncode(passage_id, None if code is None else [code])
+    left = request.app.state.core.codes.uncode(passage_id, None if code is None else [code_ref(code)])
     return Uncoded(passage_id=passage_id, remaining=None if left is None else Passage(**record(left)))
 
 
@@ -192,7 +198,8 @@ def list_memos(request: Request,
                target_kind: Literal["study", "document", "code", "passage"] | None = Query(None),
                target_id: str | None = Query(None, max_length=200, description="With target_kind: one target"),
                _who=Depends(require("read"))) -> list[MemoRow]:
-    frame = request.app.state.core.codes.memos(target_kind, target_id)
+    target = code_ref(target_id) if target_kind == "code" else target_id
+    frame = request.app.state.core.codes.memos(target_kind, target)
     return [MemoRow(**row) for row in records(frame, MEMO_COLUMNS)]
 
 
