@@ -11,26 +11,18 @@ from typing import Any
 
 def value(item: Any) -> Any:
     """One cell as JSON: None for NaN/NaT/NA, ISO text for a moment, a plain int/float/str otherwise."""
-    if item is None:
+    import pandas as pd
+
+    if item is None or item is pd.NA or isinstance(item, type(pd.NaT)):
         return None
+    if isinstance(item, (list, tuple)):
+        return [value(i) for i in item]
     if hasattr(item, "item") and not isinstance(item, (str, bytes)):  # numpy scalars
         item = item.item()
     if isinstance(item, float):
         return None if math.isnan(item) or math.isinf(item) else item
     if isinstance(item, (datetime, date)):
-        try:
-            return item.isoformat()
-        except ValueError:  # pandas' NaT
-            return None
-    try:
-        import pandas as pd
-
-        if item is pd.NaT or item is pd.NA:
-            return None
-    except ImportError:  # pragma: no cover - pandas is a requirement
-        pass
-    if isinstance(item, tuple):
-        return [value(i) for i in item]
+        return item.isoformat()
     return item
 
 

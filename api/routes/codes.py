@@ -5,12 +5,13 @@ A code given in a body (parent, into) is its id, or its name or path ("Parent â€
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..auth import Caller, require
 from ..frames import record
 from ..problems import RESPONSES, ApiProblem
 
+FORBID = ConfigDict(extra="forbid")  # a misspelt or unknown field is a 422 naming it, not ignored
 router = APIRouter(tags=["coding"], responses=RESPONSES)
 CODE_ID = Path(ge=1, le=2**53, description="A code's id, as GET /codes lists them")
 CodeRef = int | str  # an id, or a name or path
@@ -27,6 +28,7 @@ class Code(BaseModel):
 
 
 class NewCode(BaseModel):
+    model_config = FORBID
     name: str = Field(min_length=1, max_length=200)
     parent: CodeRef | None = Field(None, description="The parent code (id, name or path); none: the top level")
     color: str | None = Field(None, max_length=20, description="#rrggbb; none: the next colour of the palette")
@@ -36,6 +38,7 @@ class NewCode(BaseModel):
 class CodeChange(BaseModel):
     """Only the fields sent change; `"parent": null` moves the code to the top level."""
 
+    model_config = FORBID
     name: str | None = Field(None, min_length=1, max_length=200)
     parent: CodeRef | None = None
     color: str | None = Field(None, max_length=20)
@@ -43,6 +46,7 @@ class CodeChange(BaseModel):
 
 
 class Merge(BaseModel):
+    model_config = FORBID
     into: CodeRef = Field(description="The code that takes the passages, children and memos (id, name or path)")
 
 

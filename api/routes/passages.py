@@ -16,6 +16,7 @@ from qualia_core.coding import MEMO_COLUMNS, PASSAGE_COLUMNS
 from ..auth import Caller, require
 from ..frames import record, records, table
 from ..problems import RESPONSES
+from .codes import FORBID
 
 router = APIRouter(tags=["coding"], responses=RESPONSES)
 PASSAGE_ID = Path(ge=1, le=2**53, description="A passage's id (passage_id in GET /passages)")
@@ -62,6 +63,9 @@ class PassagePage(BaseModel):
 
 
 class NewPassage(BaseModel):
+    """The coder is the token's account (the local researcher with sign-in off): a `coder` field is refused."""
+
+    model_config = FORBID
     document_id: str = Field(min_length=1, max_length=200)
     turn: int = Field(ge=0, le=10_000_000, description="The turn's number (GET /documents/{id} lists them)")
     start: int | None = Field(None, ge=0, le=10_000_000, description="Character offsets in the turn's stored "
@@ -128,6 +132,7 @@ class MemoRow(BaseModel):
 
 
 class NewMemo(BaseModel):
+    model_config = FORBID
     target_kind: Literal["study", "document", "code", "passage"]
     target_id: str | int | None = Field(None, description="The document id, code, or passage id; none for study")
     text: str = Field(min_length=1, max_length=100_000)
