@@ -110,7 +110,8 @@ LISTS = {"code": "GET /codes lists the codes there are.", "passage": "GET /passa
 PARAMETERS = (("matrix(by", "by"), ("two different coders", "coder_b"), ("colour", "color"),
               ("code name", "name"), ("code's description", "description"), ("offset", "start"),
               ("turn", "turn"), ("coder", "coder"), ("a memo is written on", "target_kind"),
-              ("study memo", "target_id"), ("memo", "text"), ("guid", "guid"), ("code", "codes"))
+              ("study memo", "target_id"), ("passage's memo", "memo"), ("memo", "text"), ("guid", "guid"),
+              ("code", "codes"))
 
 
 def for_coding_error(exc: CodingError, codebook=None) -> JSONResponse:

@@ -61,6 +61,8 @@ def test_the_codebook_is_built_changed_merged_and_deleted_through_the_api(api):
         assert moved.json() | {"guid": None} == {"id": due["id"], "guid": None, "name": "Deadlines",
                                                   "path": "Deadlines", "parent_id": None, "color": "#e15759",
                                                   "description": ""}
+        typo = is_problem(ana.patch(f"/codes/{due['id']}", json={"colour": "#000000"}), 422)
+        assert typo["errors"][0]["parameter"] == "colour"  # a misspelt field is refused, not ignored
         # all or nothing: a bad colour after a good name changes neither
         bad = is_problem(ana.patch(f"/codes/{due['id']}", json={"name": "Renamed", "color": "red"}), 422)
         assert bad["errors"][0]["parameter"] == "color" and "#rrggbb" in bad["detail"]
@@ -86,10 +88,13 @@ def test_two_coders_code_a_passage_list_it_and_read_matrices_and_agreement(api):
         make_code(ana, "Design")
         turn = "the budget is due on friday and the budget is tight"
         start = turn.index("budget")
-        mine = ana.post("/passages", json={"document_id": doc, "turn": 0, "start": start, "end": start + 6,
-                                           "codes": ["Budget"], "memo": "first mention", "coder": "root"})
+        passage = {"document_id": doc, "turn": 0, "start": start, "end": start + 6, "codes": ["Budget"],
+                   "memo": "first mention"}
+        posing = is_problem(ana.post("/passages", json={**passage, "coder": "root"}), 422)
+        assert posing["errors"][0]["parameter"] == "coder"  # the coder is never taken from the body
+        mine = ana.post("/passages", json=passage)
         assert mine.status_code == 201, mine.text
-        assert mine.json()["coder"] == "ana"  # the token's account, never the body's
+        assert mine.json()["coder"] == "ana"  # the token's account
         assert mine.json()["code_ids"] == [budget["id"]]
         theirs = root.post("/passages", json={"document_id": doc, "turn": 0, "codes": [budget["id"]]})
         assert theirs.status_code == 201 and theirs.json()["coder"] == "root"
@@ -145,6 +150,10 @@ def test_memos_are_written_by_the_token_s_account_and_listed(api):
         study = ana.post("/memos", json={"target_kind": "study", "text": "journal entry"})
         assert study.status_code == 201 and study.json()["target_id"] is None
         is_problem(ana.post("/memos", json={"target_kind": "passage", "target_id": 999999, "text": "x"}), 404)
+        # a control character would make the study impossible to export as REFI-QDA (XML): refused on the way in
+        control = is_problem(ana.post("/memos", json={"target_kind": "study", "text": "note\u0000"}), 422)
+        assert "U+0000" in control["detail"] and control["errors"][0]["parameter"] == "text"
+        assert ana.get("/export.qdpx").status_code == 200
 
 
 def test_export_qdpx_is_a_valid_project_and_its_temporary_file_is_removed(api, tmp_path):
@@ -235,6 +244,5 @@ def test_with_sign_in_off_the_local_researcher_codes(tmp_path):
     with serving(tmp_path, accounts=False) as api, api.client() as local:
         doc = local.post("/documents", files={"file": ("budget.txt", MEETING)}).json()["id"]
         local.post("/codes", json={"name": "Budget"})
-        passage = local.post("/passages", json={"document_id": doc, "turn": 0, "codes": ["Budget"],
-                                                "coder": "someone-else"})
+        passage = local.post("/passages", json={"document_id": doc, "turn": 0, "codes": ["Budget"]})
         assert passage.status_code == 201 and passage.json()["coder"] == "local"

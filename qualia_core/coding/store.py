@@ -18,6 +18,9 @@ CODER_LIMIT = 64
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac")  # Tableau 10: distinct, readable under text
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+#: characters no XML document may hold (REFI-QDA export would fail on them) and no one types: C0 controls but
+#: tab and line breaks, lone surrogates, U+FFFE/U+FFFF
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def whole(value) -> int | None:
@@ -73,6 +76,10 @@ def check_long_text(value, field: str, *, empty_ok: bool = True) -> str:
         raise CodingError(f"The {field} is empty: write its text.")
     if len(value) > TEXT_LIMIT:
         raise CodingError(f"The {field} has {len(value):,} characters; at most {TEXT_LIMIT:,} are kept: split it.")
+    bad = _NOT_TEXT.search(value)
+    if bad:
+        raise CodingError(f"The {field} holds a control character (U+{ord(bad.group()):04X}) at character "
+                          f"{bad.start() + 1}: remove it (it cannot be kept in a REFI-QDA export).")
     return value
 
 
