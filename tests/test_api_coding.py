@@ -149,7 +149,8 @@ def test_memos_are_written_by_the_token_s_account_and_listed(api):
         assert [(m["text"], m["target"], m["author"]) for m in listed] == [("why trust", "Trust", "ana")]
         study = ana.post("/memos", json={"target_kind": "study", "text": "journal entry"})
         assert study.status_code == 201 and study.json()["target_id"] is None
-        is_problem(ana.post("/memos", json={"target_kind": "passage", "target_id": 999999, "text": "x"}), 404)
+        for far in (999999, 2**70):  # an id beyond any database integer names nothing: a 404, not an overflow
+            is_problem(ana.post("/memos", json={"target_kind": "passage", "target_id": far, "text": "x"}), 404)
         # a control character would make the study impossible to export as REFI-QDA (XML): refused on the way in
         control = is_problem(ana.post("/memos", json={"target_kind": "study", "text": "note\u0000"}), 422)
         assert "U+0000" in control["detail"] and control["errors"][0]["parameter"] == "text"

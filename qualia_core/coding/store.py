@@ -33,6 +33,12 @@ def whole(value) -> int | None:
         return None
 
 
+def stored_id(value: int) -> bool:
+    """Whether `value` can be a row id of the store (a positive 64-bit integer): larger ones overflow SQLite's
+    and PostgreSQL's integers, so they name nothing rather than reaching the database."""
+    return 0 < value < 2**63
+
+
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -194,6 +200,6 @@ def turn_length_lists(connection, doc_ids: Iterable[str] | None = None) -> dict[
 _LENGTHS: dict[tuple[str, str], list[int]] = {}
 
 
-__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color",
-           "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE",
+__all__ = ["check_long_text", "whole", "stored_id", "now", "utc", "new_guid", "check_code_name", "check_coder",
+           "check_color", "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE",
            "forget_document", "turn_length_lists"]
