@@ -28,7 +28,7 @@ from qualia_core.tokens import Tokens
 from . import problems
 from .jobs import JobRunner
 from .limits import RateLimiter
-from .routes import analyses, documents, health, jobs, plugins, search
+from .routes import analyses, codes, documents, exchange, health, jobs, passages, plugins, search
 from .uploads import UploadLimit
 
 STATIC = "/static-docs"
@@ -36,7 +36,8 @@ REDOC_LOGO = b"https://cdn.redoc.ly/redoc/logo-mini.svg"
 #: the docs pages may load nothing from elsewhere: ReDoc's bundle would fetch its logo from its CDN otherwise
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'")
-DESCRIPTION = """Qualia's study through HTTP: documents, plugins, analyses, corpus jobs and search.
+DESCRIPTION = """Qualia's study through HTTP: documents, plugins, analyses, corpus jobs, search, and coding (the
+codebook, passages, matrices, coder agreement, memos, REFI-QDA .qdpx export and import).
 
 Send `Authorization: Bearer <token>` (from `qualia token create USER` or an admin's Users page) when sign-in is
 on. Errors are RFC 9457 problem details whose `detail` says what to do."""
@@ -86,7 +87,7 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
 
     problems.install(app)
 
-    for module in (health, plugins, documents, analyses, jobs, search):
+    for module in (health, plugins, documents, analyses, jobs, search, codes, passages, exchange):
         app.include_router(module.router)
 
     redoc_bundle: list[bytes] = []
@@ -121,7 +122,7 @@ def create_app(core=None, *, address: str | None = None) -> FastAPI:
 
     origins = config.get("CORS_ALLOWED_ORIGINS")
     if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type"], expose_headers=["Location", "Retry-After"])
     app.add_middleware(UploadLimit, limit=core.max_document_bytes)
     app.add_middleware(problems.CatchAll)  # outermost of ours: whatever is raised becomes a problem

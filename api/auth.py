@@ -76,7 +76,7 @@ def caller(request: Request) -> Caller:
 def require(permission: str):
     """A dependency: the caller, when their role has `permission` (qualia_core.access); 403 otherwise."""
     action = {"read": "Reading the study", "analyze": "Running analyses", "edit": "Changing the study",
-              "admin": "Managing the study"}[permission]
+              "code": "Changing the coding", "admin": "Managing the study"}[permission]
 
     def dependency(who: Caller = Depends(caller)) -> Caller:
         if not allows(who.role, permission):

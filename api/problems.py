@@ -5,6 +5,8 @@ traceback. The core's errors map to status codes here, once:
     PluginNotFoundError 404 (lists the available ones)                     LibraryError 404 / 409
     DependencyError 422    PluginSwitchedOffError 503 + Retry-After        PermissionDeniedError 403
     PluginExecutionError 500 (the plugin failed; reported like any other server error)
+    CodingError 404 when it names an unknown code, passage, memo or document (an unknown code lists the codes
+                there are), else 422 naming the parameter    ExchangeError 422 (a .qdpx that cannot be read)
 
 Anything else is a 500 whose detail names a reference also written to the log (with the exception's type,
 never its message, which may quote transcript text) and sent to Sentry when ops/ has it configured.
@@ -22,8 +24,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qualia_core.errors import (ConfigError, DependencyError, DocumentError, LibraryError, PermissionDeniedError,
-                                PluginExecutionError, PluginNotFoundError, PluginSwitchedOffError, QualiaError)
+import re
+
+from qualia_core.errors import (CodingError, ConfigError, DependencyError, DocumentError, ExchangeError, LibraryError,
+                                PermissionDeniedError, PluginExecutionError, PluginNotFoundError,
+                                PluginSwitchedOffError, QualiaError)
 
 log = logging.getLogger("api")
 
@@ -85,10 +90,45 @@ def _for_qualia_error(exc: QualiaError) -> JSONResponse:
         return problem(503, str(exc), headers={"Retry-After": str(retry)})
     if isinstance(exc, PermissionDeniedError):
         return problem(403, str(exc), needed_role=exc.needed)
+    if isinstance(exc, CodingError):
+        return for_coding_error(exc)
+    if isinstance(exc, ExchangeError):
+        return problem(422, f"{str(exc).rstrip('.')}. Nothing was imported.",
+                       errors=[{"parameter": "file", "message": exc.reason}])
     if isinstance(exc, PluginExecutionError):
         _report(exc)
         return problem(500, str(exc))
     return problem(400, str(exc))
+
+
+#: a CodingError saying that what it was asked for is not there (the core's wording: "No code 'x'", "No passage
+#: 12", "No memo 3", "No document 'd'", "No code with id 7", "no document with id 'd'")
+UNKNOWN = re.compile(r"\b[Nn]o (code|passage|memo|document) (with id |'|\d)")
+LISTS = {"code": "GET /codes lists the codes there are.", "passage": "GET /passages lists the coded passages.",
+         "memo": "GET /memos lists the memos.", "document": "GET /documents lists the documents there are."}
+#: the request parameter a CodingError's message is about, by the words the core uses (first match wins)
+PARAMETERS = (("matrix(by", "by"), ("two different coders", "coder_b"), ("colour", "color"),
+              ("code name", "name"), ("code's description", "description"), ("offset", "start"),
+              ("turn", "turn"), ("coder", "coder"), ("a memo is written on", "target_kind"),
+              ("study memo", "target_id"), ("passage's memo", "memo"), ("memo", "text"), ("guid", "guid"),
+              ("code", "codes"))
+
+
+def for_coding_error(exc: CodingError, codebook=None) -> JSONResponse:
+    """404 for an unknown code (with `available`: the codebook's paths, from `codebook()`), passage, memo or
+    document; 422 naming the parameter otherwise."""
+    message = str(exc)
+    unknown = UNKNOWN.search(message)
+    if unknown:
+        kind = unknown.group(1)
+        extra = {}
+        if kind == "code" and codebook is not None:
+            extra["available"] = [code.path for code in codebook()][:500]
+        return problem(404, f"{message} {LISTS[kind]}", **extra)
+    lowered = message.lower()
+    parameter = next((name for words, name in PARAMETERS if words in lowered), "request")
+    return problem(422, f"{message} Fix '{parameter}' and send the request again.",
+                   errors=[{"parameter": parameter, "message": message}])
 
 
 def _report(exc: BaseException) -> str:
@@ -109,7 +149,10 @@ def install(app: FastAPI) -> None:
         return problem(exc.status, exc.detail, headers=exc.headers, **exc.extra)
 
     @app.exception_handler(QualiaError)
-    async def _qualia(_request: Request, exc: QualiaError):
+    async def _qualia(request: Request, exc: QualiaError):
+        if isinstance(exc, CodingError):
+            core = getattr(request.app.state, "core", None)
+            return for_coding_error(exc, core.codes.codebook if core is not None else None)
         return _for_qualia_error(exc)
 
     @app.exception_handler(RequestValidationError)

@@ -28,9 +28,9 @@ class BodyTooLarge(HTTPException):
 
 
 class UploadLimit:
-    """ASGI middleware bounding the request body of `paths` (POST) to `limit` bytes."""
+    """ASGI middleware bounding the request body of `paths` (POST: transcripts, .qdpx projects) to `limit` bytes."""
 
-    def __init__(self, app, limit: int, paths: tuple[str, ...] = ("/documents",)):
+    def __init__(self, app, limit: int, paths: tuple[str, ...] = ("/documents", "/import")):
         self.app, self.limit, self.paths = app, limit, paths
 
     async def __call__(self, scope, receive, send):

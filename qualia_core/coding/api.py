@@ -84,6 +84,20 @@ class Coding:
         with self._write() as c:
             return _codes.describe_code(c, code, description)
 
+    def update_code(self, code, *, name=_UNSET, parent=_UNSET, color=_UNSET, description=_UNSET) -> Code:
+        """Rename, move (parent None: the top), recolour and describe a code in one transaction: all or none."""
+        with self._write() as c:
+            found = _codes.resolve(_codes.codebook(c), code)
+            if name is not _UNSET:
+                found = _codes.rename_code(c, found.id, name)
+            if parent is not _UNSET:
+                found = _codes.move_code(c, found.id, parent)
+            if color is not _UNSET:
+                found = _codes.set_code_color(c, found.id, color)
+            if description is not _UNSET:
+                found = _codes.describe_code(c, found.id, description)
+            return found
+
     # -- passages --
     def code(self, document_id: str, turn: int, start: int | None = None, end: int | None = None, codes=_UNSET,
              coder: str = _UNSET, memo: str = "", *, guid: str | None = None, created_at=None) -> Passage:

@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import CodingError
 from .codes import codebook, resolve
 from .model import MEMO_COLUMNS, TARGET_KINDS, Memo
-from .store import check_long_text, check_text_name, new_guid, now, utc, whole
+from .store import check_long_text, check_text_name, new_guid, now, stored_id, utc, whole
 
 
 def _target(connection, kind, target_id) -> str | None:
@@ -40,7 +40,7 @@ def _target(connection, kind, target_id) -> str | None:
         pid = int(target_id)
     except (TypeError, ValueError):
         raise CodingError(f"A passage is named by its id (a whole number), not {target_id!r}.") from None
-    if connection.execute(select(t.passages.c.id).where(t.passages.c.id == pid)).first() is None:
+    if not stored_id(pid) or connection.execute(select(t.passages.c.id).where(t.passages.c.id == pid)).first() is None:
         raise CodingError(f"No passage {pid} to write a memo on: it may have been uncoded.")
     return str(pid)
 
@@ -62,7 +62,7 @@ def get_memo(connection, memo_id) -> Memo:
     if whole(memo_id) is None:
         raise CodingError(f"A memo is named by its id (a whole number), not {memo_id!r}.")
     memo_id = whole(memo_id)
-    row = connection.execute(select(t.memos).where(t.memos.c.id == memo_id)).first()
+    row = connection.execute(select(t.memos).where(t.memos.c.id == memo_id)).first() if stored_id(memo_id) else None
     if row is None:
         raise CodingError(f"No memo {memo_id}: it may have been deleted.")
     return _memo(row)

@@ -14,7 +14,8 @@ from typing import Any, Iterable, Mapping
 from ..errors import CodingError
 from .codes import codebook, forget_passages, resolve
 from .model import Passage
-from .store import check_coder, check_long_text, check_span, document_names, new_guid, now, turn_lengths, utc, whole
+from .store import (check_coder, check_long_text, check_span, document_names, new_guid, now, stored_id, turn_lengths,
+                    utc, whole)
 
 KEYS = {"document_id", "turn", "start", "end", "codes", "coder", "memo", "guid", "created_at"}
 
@@ -121,7 +122,8 @@ def get_passage(connection, passage_id) -> Passage:
     if whole(passage_id) is None:
         raise CodingError(f"A passage is named by its id (a whole number), not {passage_id!r}.")
     passage_id = whole(passage_id)
-    row = connection.execute(select(t.passages).where(t.passages.c.id == passage_id)).first()
+    row = (connection.execute(select(t.passages).where(t.passages.c.id == passage_id)).first()
+           if stored_id(passage_id) else None)
     if row is None:
         raise CodingError(f"No passage {passage_id}: it may have been uncoded, or its document deleted.")
     codes = tuple(sorted(connection.execute(select(t.passage_codes.c.code_id)

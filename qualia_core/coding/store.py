@@ -18,6 +18,9 @@ CODER_LIMIT = 64
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac")  # Tableau 10: distinct, readable under text
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+#: characters no XML document may hold (REFI-QDA export would fail on them) and no one types: C0 controls but
+#: tab and line breaks, lone surrogates, U+FFFE/U+FFFF
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def whole(value) -> int | None:
@@ -28,6 +31,12 @@ def whole(value) -> int | None:
         return operator.index(value)
     except TypeError:
         return None
+
+
+def stored_id(value: int) -> bool:
+    """Whether `value` can be a row id of the store (a positive 64-bit integer): larger ones overflow SQLite's
+    and PostgreSQL's integers, so they name nothing rather than reaching the database."""
+    return 0 < value < 2**63
 
 
 def now() -> datetime:
@@ -73,6 +82,10 @@ def check_long_text(value, field: str, *, empty_ok: bool = True) -> str:
         raise CodingError(f"The {field} is empty: write its text.")
     if len(value) > TEXT_LIMIT:
         raise CodingError(f"The {field} has {len(value):,} characters; at most {TEXT_LIMIT:,} are kept: split it.")
+    bad = _NOT_TEXT.search(value)
+    if bad:
+        raise CodingError(f"The {field} holds a control character (U+{ord(bad.group()):04X}) at character "
+                          f"{bad.start() + 1}: remove it (it cannot be kept in a REFI-QDA export).")
     return value
 
 
@@ -187,6 +200,6 @@ def turn_length_lists(connection, doc_ids: Iterable[str] | None = None) -> dict[
 _LENGTHS: dict[tuple[str, str], list[int]] = {}
 
 
-__all__ = ["check_long_text", "whole", "now", "utc", "new_guid", "check_code_name", "check_coder", "check_color",
-           "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE",
+__all__ = ["check_long_text", "whole", "stored_id", "now", "utc", "new_guid", "check_code_name", "check_coder",
+           "check_color", "check_text_name", "document_names", "turn_lengths", "check_span", "PALETTE",
            "forget_document", "turn_length_lists"]
