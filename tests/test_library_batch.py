@@ -75,9 +75,43 @@ def test_a_batch_stores_exactly_what_one_by_one_adds_store(tmp_path, two_urls, m
     expected, got = stored(one), stored(many)
     assert got["documents"] and got["turns"] and got["speakers"]
     assert got == expected
-    for query in ("remote control", "button", "minister"):  # the search index holds every turn, as after add
+    for query in ("remote control", "button", "minister", "the", "yeah"):  # the index holds every turn, as after add
         assert found(many, query) == found(one, query)
-    assert found(many, "remote control")
+    assert found(many, "remote control") and len(found(many, "the")) > 10
+
+    late = b"Ana: a lighthouse keeper joined late\n"  # the index still follows a document added after the batch
+    one.library.add("late.txt", late)
+    many.library.add("late.txt", late)
+    assert found(many, "lighthouse") == found(one, "lighthouse") != []
+
+
+@pytest.mark.parametrize("two_urls", ["sqlite"], indirect=True)
+def test_the_index_trigger_comes_back_when_a_batch_fails_and_is_left_alone_outside_a_transaction(
+        tmp_path, two_urls, monkeypatch):
+    from qualia_core.store.search import indexed_together
+
+    core = core_at(tmp_path, "one", two_urls[0], monkeypatch)
+    store = core.library.store
+
+    def trigger() -> str | None:
+        with store.engine.connect() as c:
+            return c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'turns_fts_insert'").scalar()
+
+    before = trigger()
+    assert before
+    with pytest.raises(RuntimeError):
+        with store.transaction() as c:
+            c.exec_driver_sql("INSERT INTO participants(name) VALUES ('x')")  # the transaction is open
+            with indexed_together(c):
+                assert c.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'turns_fts_insert'"
+                                         ).scalar() == 0
+                assert trigger() == before  # another connection still sees it
+                raise RuntimeError("the batch fails")
+    assert trigger() == before
+    with store.engine.connect() as c:  # not in a transaction yet: nothing is set aside
+        with indexed_together(c):
+            assert c.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'turns_fts_insert'"
+                                     ).scalar() == 1
 
 
 @pytest.mark.parametrize("two_urls", ["sqlite"], indirect=True)
