@@ -4,7 +4,8 @@
 
 Times `core.export_qdpx` (targets, issue 12: <= 10 s) next to its peer in the same run, the same meetings' texts
 written to a zip with no project.qde; and `core.import_qdpx` into a fresh study (<= 15 s) next to its peer, adding
-the same 197 meetings to an empty library one by one (what any import of them must do at least). Also times
+the same 197 meetings to an empty library one by one (what any import of them must do at least), and in one
+batch (library.add_all, which the import uses). Also times
 reading and checking the archive alone (`qualia_core.refi.read_qdpx`). Prints timings only, never text.
 """
 
@@ -76,6 +77,13 @@ def main() -> int:
     for name, data in blobs:
         core.library.add(name, data)
     add_peer = time.perf_counter() - started
+    batch = fresh("batch")
+    started = time.perf_counter()
+    if hasattr(batch.library, "add_all"):  # the batched path (library_write.add_all), on the same files
+        from qualia_core.library_write import Upload
+
+        batch.library.add_all([Upload(name, data) for name, data in blobs])
+    add_batch = time.perf_counter() - started
     rows = generate(core, args.passages)
     print(f"{len(blobs)} meetings, {rows:,} (passage, code) rows by 2 coders")
 
@@ -107,6 +115,8 @@ def main() -> int:
     print(f"planning the import  {plan_s:6.2f} s   (parse each source, place every selection; nothing written)")
     print(f"import_qdpx          {import_s:6.2f} s   (target <= 15 s)   peer: adding the meetings to a library "
           f"{add_peer:5.2f} s, ratio {import_s / add_peer:5.1f}x")
+    print(f"adding the meetings in one batch (library.add_all) {add_batch:5.2f} s, "
+          f"ratio to one by one {add_batch / add_peer:4.2f}x; import_qdpx / batch {import_s / add_batch:4.1f}x")
     print(f"imported: {len(summary.documents_added)} documents, {summary.passages:,} passages, {summary.memos} memos")
     return 0
 

@@ -1,4 +1,5 @@
-"""Code: the study's codebook, coded passages, memos, retrieval with quote exports, matrices and coder agreement.
+"""Code: the study's codebook, coded passages, memos, retrieval with quote exports, matrices, coder agreement, and
+REFI-QDA (.qdpx) exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder.
 
 Viewers read everything here; coding (and every change) needs the researcher role. Only the open tab runs. The
 coding core (core.codes) does the work: this page holds layout and widgets."""
@@ -22,9 +23,9 @@ messages()
 
 entries = entries_by_id()
 codes = codebook()
-tabs = st.tabs(["Code a meeting", "Codebook", "Retrieve", "Memos", "Matrices", "Agreement"], key="code_tab",
-               on_change="rerun")
-document, book, retrieve, memos, matrices, agreement = tabs
+tabs = st.tabs(["Code a meeting", "Codebook", "Retrieve", "Memos", "Matrices", "Agreement", "Exchange"],
+               key="code_tab", on_change="rerun")
+document, book, retrieve, memos, matrices, agreement, exchange = tabs
 
 with document:
     if document.open:
@@ -56,3 +57,8 @@ with agreement:
         from pages import code_analysis
 
         code_analysis.agreement(entries)
+with exchange:
+    if exchange.open:
+        from pages import code_exchange
+
+        code_exchange.draw(entries)

@@ -15,20 +15,16 @@ import hashlib
 import json
 import logging
 import os
-import re
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .atomic import atomic_write_bytes
-from .library_entries import (AddReport, LibraryEntry, analysis_state, check_id as _check_id, entry_of, iso, pseudonyms,
-                              slugify)
+from .library_entries import AddReport, LibraryEntry, analysis_state, check_id as _check_id, entry_of, iso, pseudonyms
 from .document import CombinedDocument, Document, Utterance
 from .errors import LibraryError, QualiaError
 from .names import check_name, check_names
 from .speech_names import refresh_turns, set_names_in_speech
-from .text import count_words, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -214,50 +210,35 @@ class DocumentLibrary:
         moment too) return the existing entry with added=False. Raises DocumentError (naming the file) when it
         cannot be read, before anything is written. The keyword arguments keep what a document had when it
         moves in from elsewhere (the earlier library layout)."""
-        from sqlalchemy import insert, select
         from sqlalchemy.exc import IntegrityError
 
-        from .store import models as t
+        from . import library_write as write
 
-        check_names([Path(name).name, display_name], "file name")
-        digest = hashlib.sha256(data).hexdigest()
-        store = self.store
-        with store.engine.connect() as c:
-            existing = c.execute(select(t.documents.c.id).where(t.documents.c.sha256 == digest)).scalar()
+        upload = write.Upload(name, data, display_name, added_at=added_at, speaker_map=speaker_map, doc_id=doc_id)
+        digest = write.check(upload)
+        existing = write.existing(self, [digest]).get(digest)
         if existing is not None:
             return self.entry(existing), False
-        doc_id = _check_id(doc_id) if doc_id else f"{slugify(name)}-{digest[:8]}"
-        doc = self._parse(data, name, doc_id)  # raises DocumentError before anything is written
-        suffix = Path(name).suffix.lower()
-        path = self.files / (digest + suffix)
-        if not path.exists():
-            atomic_write_bytes(path, data)
-        speakers = doc.speakers
-        texts = [u.text for u in doc.utterances]
-        row = dict(id=doc_id, name=(display_name or Path(name).stem or name)[:200], source=Path(name).name[:255],
-                   format=doc.metadata.get("format", "txt"), encoding=doc.metadata.get("encoding"),
-                   language=detect_language("\n".join(texts[:400])), size_bytes=len(data), sha256=digest,
-                   turn_count=len(texts), word_count=sum(map(count_words, texts)),
-                   added_at=added_at or datetime.now(timezone.utc).replace(microsecond=0), revision=0)
+        ready = write.prepare(self, upload, digest)  # raises DocumentError before anything is written
+        write.keep_file(self, ready)
         try:
-            with store.transaction() as c:
-                c.execute(insert(t.documents), row)
-                if texts:
-                    c.execute(insert(t.turns), [{"document_id": doc_id, "idx": i, "speaker": u.speaker, "start": u.start,
-                                                 "end": u.end, "text": u.text} for i, u in enumerate(doc.utterances)])
-                if speakers:
-                    c.execute(insert(t.speakers), [{"document_id": doc_id, "original": sp, "position": i,
-                                                    "shown": (speaker_map or {}).get(sp) or None}
-                                                   for i, sp in enumerate(speakers)])
+            with self.store.transaction() as c:
+                write.insert(c, [ready])
         except IntegrityError:
-            with store.engine.connect() as c:
-                existing = c.execute(select(t.documents.c.id).where(t.documents.c.sha256 == digest)).scalar()
+            existing = write.existing(self, [digest]).get(digest)
             if existing is None:
-                raise LibraryError(f"Could not store {Path(name).name}: another document has the id {doc_id}. "
+                raise LibraryError(f"Could not store {Path(name).name}: another document has the id {ready.doc_id}. "
                                    "Rename the file and upload it again.") from None
             return self.entry(existing), False
-        log.info("library: added %s (%s, %d utterances)", doc_id, row["format"], row["turn_count"])
-        return self.entry(doc_id), True
+        log.info("library: added %s (%s, %d utterances)", ready.doc_id, ready.doc.metadata.get("format", "txt"),
+                 len(ready.doc.utterances))
+        return self.entry(ready.doc_id), True
+
+    def add_all(self, uploads) -> list[tuple[LibraryEntry, bool]]:
+        """Add many files (library_write.Upload) in one transaction, by the rules of `add`; (entry, added) each."""
+        from .library_write import add_all
+
+        return add_all(self, uploads)
 
     def add_many(self, files: Iterable[tuple[str, bytes]],
                  progress: Callable[[int, str], Any] | None = None) -> "AddReport":

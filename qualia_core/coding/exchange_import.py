@@ -8,6 +8,7 @@ turns would code words nobody selected); the first piece keeps the selection's G
 A selection coded by several users becomes a passage per coder (a Qualia passage has one coder). Then the
 documents are added, and the codebook, passages (code_many) and memos are written in one transaction; if any of
 it fails, the transaction rolls back and the documents this import added are deleted: the study is as before.
+The documents go in together (library.add_all: one transaction, each source parsed once, by the plan).
 
 GUIDs are kept, so importing the same project again adds nothing twice (codes, passages and memos already there
 are counted as existing); a code whose GUID is new but whose name is taken under the same parent is that code.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import DocumentError, ExchangeError, QualiaError
+from ..library_write import Upload
 from ..refi import Project, derived_guid, walk
 from .source_text import Alignment
 
@@ -89,7 +91,7 @@ def add_codes(connection, codes, author: str | None) -> tuple[dict[str, int], in
 
 @dataclass
 class _Plan:
-    documents: list[tuple[str, bytes, str]] = field(default_factory=list)  # (file name, bytes, display name)
+    documents: list = field(default_factory=list)  # library_write.Upload: file name, bytes, display name, parsed
     passages: list[tuple[int, dict, list[str]]] = field(default_factory=list)  # (source, row, code guids)
     first_piece: dict[str, int] = field(default_factory=dict)  # selection guid -> index in passages
     memos: list[tuple[str, str, object, str, str, datetime | None]] = field(default_factory=list)
@@ -117,7 +119,8 @@ def plan_import(project: Project, source: str, fallback: str, max_bytes: int | N
             doc = formats.parse_bytes(data, name, max_bytes=max_bytes or formats.DEFAULT_MAX_BYTES)
         except DocumentError as exc:
             raise ExchangeError(where, exc.reason) from None
-        plan.documents.append((name, data, src.name[:200] or name))
+        # parsed once: the library keeps this reading when it was made under the library's own limit (max_bytes)
+        plan.documents.append(Upload(name, data, src.name[:200] or name, parsed=doc if max_bytes else None))
         align = Alignment(src.text, [u.text for u in doc.utterances])
         if align.missing is not None and src.selections:
             raise ExchangeError(where, f"its turn {align.missing + 1} cannot be found in its text, so its "
@@ -185,8 +188,7 @@ def import_project(coding, project: Project, source: str, *, coder: str | None =
     library = coding.library
     doc_ids: list[str] = []
     try:
-        for name, data, shown in plan.documents:
-            entry, added = library.add(name, data, display_name=shown)
+        for entry, added in library.add_all(plan.documents):  # one transaction, each source parsed once
             doc_ids.append(entry.id)
             (summary.documents_added if added else summary.documents_existing).append(entry.id)
         with library.store.transaction() as c:
