@@ -80,8 +80,10 @@ _TEXTS = """() => [document.body.innerText,
   ...[...document.querySelectorAll('[role=gridcell], [role=columnheader]')].map(e => e.textContent),
   ...[...document.querySelectorAll('svg text')].map(e => e.textContent)]"""
 # The dataframes draw on a canvas; their accessible cells, which carry the text, come a moment after.
+# (a table in a closed expander keeps its box but draws no cells until the expander opens)
 _GRIDS_DRAWN = """() => [...document.querySelectorAll('[data-testid=stDataFrame]')]
-  .filter(d => d.getClientRects().length).every(d => d.querySelector('[role=gridcell], [role=columnheader]'))"""
+  .filter(d => d.getClientRects().length && !d.closest('details:not([open])'))
+  .every(d => d.querySelector('[role=gridcell], [role=columnheader]'))"""
 # What Markdown or HTML made of the names: links to their addresses, images, bold.
 _MADE = """() => {
   const made = [];
