@@ -69,6 +69,10 @@ def study(tmp_path_factory, image_server):
     library.set_participants(entry.id, {"Bo Lima": PERSON})
     library.rename(entry.id, DOCUMENT)
     library.add(SEEDED.name, SEEDED.read_bytes())
+    codes = QualiaCore(data_dir=data, entry_points=False).codes  # a code, a passage and memos that look like Markdown
+    codes.add_code(BOLD)
+    codes.code(entry.id, 1, 2, 6, codes=[BOLD], coder="ana", memo=LINK)  # Bo Lima's "love"
+    codes.add_memo("study", None, PERSON, "ana")
     with serving(data, tmp_path_factory) as url:
         yield url, entry.id, image
 
@@ -212,6 +216,21 @@ def test_names_from_transcripts_are_shown_as_text_on_every_page(page, study, ima
     page.get_by_role("button", name="Run").click()
     page.get_by_text("Open one document").first.wait_for(timeout=120_000)
     look(page, "Analyze results", [*speakers, DOCUMENT], problems)
+
+    # Code: the meeting's turns, the codebook, a code's passages and the study's memos
+    page.goto(f"{url}/code")
+    page.get_by_role("heading", name="Code").first.wait_for()
+    open_options(page, "Meeting")
+    page.get_by_role("option", name=DOCUMENT, exact=True).click()
+    settle(page)
+    look(page, "Code a meeting", [DOCUMENT, BOLD], problems)
+    open_tab(page, "Codebook")
+    look(page, "Code, codebook", [BOLD], problems)
+    open_tab(page, "Retrieve")
+    look(page, "Code, retrieve", [BOLD, LINK, DOCUMENT], problems)
+    open_tab(page, "Memos")
+    page.get_by_text("Select a memo to edit or delete it").wait_for()  # the journal's table is drawn
+    look(page, "Code, memos", [PERSON], problems)
 
     port = f":{image_server.server_port}/"
     problems += [f"the browser fetched the Markdown image: {hit}" for hit in image_server.hits]
