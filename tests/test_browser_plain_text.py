@@ -227,6 +227,7 @@ def test_names_from_transcripts_are_shown_as_text_on_every_page(page, study, ima
     open_tab(page, "Codebook")
     look(page, "Code, codebook", [BOLD], problems)
     open_tab(page, "Retrieve")
+    page.locator("[role=gridcell]", has_text="example.invalid/d").first.wait_for(state="attached")  # table drawn
     look(page, "Code, retrieve", [BOLD, LINK, DOCUMENT], problems)
     open_tab(page, "Memos")
     page.get_by_text("Select a memo to edit or delete it").wait_for()  # the journal's table is drawn
