@@ -14,8 +14,12 @@ from qualia_core.text import CONTEXT_FILLERS, FILLER_LISTS, LANGUAGES
 
 def study_words_section(core, can_edit: bool) -> None:
     """The study's stopwords and fillers: researchers change them, viewers read them."""
-    words = core.study_words()
-    with st.expander("Study words: stopwords and fillers for every analysis", expanded=False):
+    panel = st.expander("Study words: stopwords and fillers for every analysis", expanded=False,
+                        key="library_study_words", on_change="rerun")
+    with panel:
+        if not panel.open:  # drawn only when opened: the Library's first page stays light
+            return
+        words = core.study_words()
         st.caption("Set once for the whole study: every word count, chart, word cloud, distinctive-words table and "
                    "Explore view leaves these out. A plugin's own field (on Analyze) still overrides them for "
                    "that run. Changing them runs the analyses again.")

@@ -29,6 +29,8 @@ WARM = ["pandas", "pyarrow", "PIL.Image", "plotly.graph_objects", "plotly.io", "
 
 M_MMAP_THRESHOLD = -3  # mallopt(3)
 MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept fixed
+M_ARENA_MAX = -8  # mallopt(3)
+ARENA_MAX = 2  # heaps shared by the server's threads (glibc's default: 8 per CPU)
 
 
 def keep_memory_returnable() -> None:
@@ -38,20 +40,25 @@ def keep_memory_returnable() -> None:
       cloud's numpy canvases, drawn on a script thread) come from that thread's heap, which is not given back:
       about 8 MB per server after one word cloud. Fixing the threshold (mallopt M_MMAP_THRESHOLD) keeps
       blocks over 128 KB in their own mappings, returned as soon as they are freed.
+    - Streamlit runs each session's script on a thread of its own, and glibc gives threads heaps of their own
+      (up to 8 per CPU), each keeping what it freed: two heaps, as MALLOC_ARENA_MAX=2 does for threaded web
+      servers, hold less (about 2 MB after every page here); the GIL leaves little for more heaps to win.
     - pyarrow (Streamlit's tables) allocates from mimalloc by default, which keeps its pages; the system
       allocator gives them back (ARROW_DEFAULT_MEMORY_POOL, read when pyarrow first allocates).
-    Both are left alone where they do not apply (not glibc) or when the operator set them."""
+    Each is left alone where it does not apply (not glibc) or when the operator set it."""
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    if "MALLOC_MMAP_THRESHOLD_" in os.environ:  # glibc has read the operator's own value
-        return
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else None
         mallopt = libc.mallopt if libc is not None else None
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to tune
         return
-    if mallopt is not None:
+    if mallopt is None:
+        return
+    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:  # else glibc has read the operator's own value
         mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        mallopt(M_ARENA_MAX, ARENA_MAX)
 
 
 def warm_up() -> None:

@@ -133,6 +133,7 @@ def test_a_viewer_reads_but_cannot_change_delete_or_reach_backups(study):
     assert entry.name in everything_shown(at)  # the library is readable
     assert open_tab(at, "Rename or delete").button(key="library_delete").disabled  # only the open tab runs
     assert open_tab(at, "Speakers").button(key="library_pseudonymise").disabled
+    at.session_state["library_study_words"] = True  # the Study words panel is drawn when opened
     transcript = open_tab(at, "Transcript")  # the study's words are read, not changed; nor is the cleaned text
     assert transcript.text_area(key="study_stopwords").disabled
     assert next(b for b in transcript.button if b.label == "Save study words").disabled
@@ -150,6 +151,7 @@ def test_a_researcher_changes_the_library_but_has_no_operations_pages(study):
     assert not at.button(key="library_pseudonymise").disabled
     at.button(key="library_pseudonymise").click().run()
     assert core.library.list()[0].speaker_map  # pseudonyms set
+    at.session_state["library_study_words"] = True
     at = open_tab(at, "Transcript")
     at.text_area(key="study_stopwords").set_value("reunião")
     next(b for b in at.button if b.label == "Save study words").click().run()

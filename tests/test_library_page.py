@@ -222,6 +222,9 @@ def test_study_words_saved_on_the_library_page_apply_to_analyses(app, library):
     doc = core.library.get(next(e.id for e in library.list() if e.name == "ES2012a"))
     assert "remote" in dict(core.execute_plugin("word_frequency", doc)["top_words"])
     app.run()
+    assert not [t for t in app.text_area if t.key == "study_stopwords"]  # closed: not drawn on the first page
+    app.session_state["library_study_words"] = True  # the panel opened
+    app.run()
     app.text_area(key="study_stopwords").set_value("Remote, control")
     app.checkbox(key="study_no_context_fillers").uncheck()
     next(b for b in app.button if b.label == "Save study words").click().run()

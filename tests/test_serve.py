@@ -55,3 +55,51 @@ def test_tables_allocate_from_the_system_allocator_unless_the_operator_chose(mon
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
     kept = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert kept.stdout.strip() in ("jemalloc", "mimalloc")  # the operator's choice (or pyarrow's fallback) stands
+
+
+# Eight threads allocate at once (as eight sessions' scripts do), then glibc describes its heaps (malloc_info).
+HEAPS_AFTER_THREADS = """
+import ctypes, ctypes.util, os, sys, tempfile, threading
+sys.path.insert(0, "scripts")
+if sys.argv[1] == "serve":
+    import serve
+    serve.keep_memory_returnable()
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+start = threading.Barrier(8)
+
+def session():
+    start.wait()
+    blocks = [bytearray(16 * 1024) for _ in range(256)]
+    start.wait()
+    del blocks
+
+threads = [threading.Thread(target=session) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+path = tempfile.mktemp()
+f = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, f)
+libc.fclose(f)
+print(open(path).read().count("<heap nr="))
+os.unlink(path)
+"""
+
+
+def heaps_after_threads(how: str, env: dict | None = None) -> int:
+    done = subprocess.run([sys.executable, "-c", HEAPS_AFTER_THREADS, how], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True, env=env)
+    return int(done.stdout.strip())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the tuning is glibc's mallopt")
+def test_the_servers_threads_share_two_heaps_unless_the_operator_chose(monkeypatch):
+    import os
+
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert heaps_after_threads("plain") > 2  # glibc's default: a heap per thread, up to 8 per CPU
+    assert heaps_after_threads("serve") <= 2
+    assert heaps_after_threads("serve", {**os.environ, "MALLOC_ARENA_MAX": "4"}) > 2  # the operator's value
