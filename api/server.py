@@ -10,6 +10,7 @@ database, so jobs and the rate limit are the same whichever worker answers.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 from qualia_core import config
@@ -53,6 +54,26 @@ def run(host: str | None = None, port: int | None = None, workers: int | None = 
     else:
         init_sentry()
     os.environ["QUALIA_API_HOST"] = host  # every worker process decides sign-in for this address
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers if workers > 1 else None,
-                log_level=str(settings["LOG_LEVEL"]).lower(), access_log=False, proxy_headers=True)
+    options = dict(factory=True, host=host, port=port, log_level=str(settings["LOG_LEVEL"]).lower(),
+                   access_log=False, proxy_headers=True)
+    if workers <= 1:
+        uvicorn.run("api.app:create_app", **options)
+        return 0
+    from uvicorn.supervisors import Multiprocess
+
+    served = uvicorn.Config("api.app:create_app", workers=workers, **options)
+    try:
+        Multiprocess(served, sockets=[tcp_listener(served.bind_socket())]).run()
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """The workers' shared listening socket, marked as TCP. uvicorn binds it with `proto` 0 (Kludex/uvicorn#3149);
+    accepted connections inherit that, and asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets that
+    say IPPROTO_TCP, so with several workers every keep-alive request after the first waited ~40 ms for the
+    client's delayed ACK. The same file descriptor, re-wrapped with its protocol named."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.proto == socket.IPPROTO_TCP:
+        return sock
+    return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())

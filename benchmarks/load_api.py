@@ -173,9 +173,8 @@ def main() -> int:
     url, bare_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
     api = start([sys.executable, "-m", "api", "--port", str(port), "--workers", str(args.workers)], env, url,
                 "/health", tmp / "api.log")
-    bare = start([sys.executable, "-m", "uvicorn", "benchmarks.bare_api:app", "--port", str(bare_port), "--workers",
-                  str(args.workers), "--log-level", "warning", "--no-access-log"], env, bare_url, "/ping",
-                 tmp / "bare.log")
+    bare = start([sys.executable, str(ROOT / "benchmarks" / "bare_api.py"), "--port", str(bare_port), "--workers",
+                  str(args.workers)], env, bare_url, "/ping", tmp / "bare.log")
     try:
         print(f"{args.clients} clients for {args.seconds:.0f} s on {args.workers} workers ({len(files)} corpus files)")
         seen, created, deleted, listed, elapsed, seed_doc = asyncio.run(
