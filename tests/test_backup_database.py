@@ -156,9 +156,12 @@ def _spoil_pages(snap: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("spoil, words", [
-    (_spoil_pages, "fails PRAGMA integrity_check: On tree page"),
-    (lambda b: b[: len(b) // 2], "is not a sound SQLite database: database disk image is malformed"),
-    (lambda b: b"SQLite format 3\x00" + bytes(len(b) - 16), "file is not a database"),
+    # damaged cell pointers: integrity_check lists them, or (about one run in three, as the page's rows fall)
+    # stops on them with "malformed"; either way the archive is refused, naming the member
+    (_spoil_pages, ("fails PRAGMA integrity_check: On tree page", "is not a sound SQLite database: database disk "
+                    "image is malformed")),
+    (lambda b: b[: len(b) // 2], ("is not a sound SQLite database: database disk image is malformed",)),
+    (lambda b: b"SQLite format 3\x00" + bytes(len(b) - 16), ("file is not a database",)),
 ], ids=["damaged pages", "truncated", "damaged header"])
 def test_verify_fails_on_an_archive_whose_database_is_damaged_and_restore_refuses_it(env, tmp_path, spoil, words):
     """The damaged file is listed with its own sha256, so only opening it can tell."""
@@ -168,7 +171,8 @@ def test_verify_fails_on_an_archive_whose_database_is_damaged_and_restore_refuse
                          spoil(member_bytes(info.path, "data/qualia.db")))
     report = verify(bad)
     assert not report.ok and len(report.problems) == 1, report.problems
-    assert report.problems[0].startswith("member 'data/qualia.db' ") and words in report.problems[0]
+    assert report.problems[0].startswith("member 'data/qualia.db' ")
+    assert any(said in report.problems[0] for said in words), report.problems[0]
     assert verify(info.path).ok
     before = tree(data)
     with pytest.raises(ArchiveRejected, match="data/qualia.db"):
